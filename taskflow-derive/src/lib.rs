@@ -1,0 +1,1 @@
+//! `#[derive(TaskflowModel)]` for the TaskFlow Rust SDK. Use it through `taskflow-sdk`.

@@ -1,0 +1,1320 @@
+//! A serde `Deserializer` that pulls XML-RPC values event by event from quick-xml.
+//!
+//! No tree is built: each `<value>` is read when the target type asks for it, strings are borrowed
+//! from the input unless they contain references (`&amp;`) or CDATA, and unwanted values are
+//! skipped without allocating.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use base64::Engine as _;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+
+use super::Limits;
+use super::error::{DecodeError, DecodeErrorKind};
+use super::value::DATETIME_TOKEN;
+
+type Result<T> = std::result::Result<T, DecodeError>;
+
+/// The element names XML-RPC uses; anything else is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tag {
+    MethodCall,
+    MethodName,
+    MethodResponse,
+    Params,
+    Param,
+    Fault,
+    Value,
+    Int,
+    I4,
+    I8,
+    Boolean,
+    String,
+    Double,
+    DateTime,
+    Base64,
+    Struct,
+    Member,
+    Name,
+    Array,
+    Data,
+    Nil,
+}
+
+impl Tag {
+    fn from_name(name: &str) -> Option<Tag> {
+        Some(match name {
+            "value" => Tag::Value,
+            "string" => Tag::String,
+            "int" => Tag::Int,
+            "member" => Tag::Member,
+            "name" => Tag::Name,
+            "boolean" => Tag::Boolean,
+            "double" => Tag::Double,
+            "struct" => Tag::Struct,
+            "array" => Tag::Array,
+            "data" => Tag::Data,
+            "i4" => Tag::I4,
+            "i8" | "ex:i8" => Tag::I8,
+            "nil" | "ex:nil" => Tag::Nil,
+            "dateTime.iso8601" => Tag::DateTime,
+            "base64" => Tag::Base64,
+            "param" => Tag::Param,
+            "params" => Tag::Params,
+            "methodResponse" => Tag::MethodResponse,
+            "methodCall" => Tag::MethodCall,
+            "methodName" => Tag::MethodName,
+            "fault" => Tag::Fault,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Tag::MethodCall => "methodCall",
+            Tag::MethodName => "methodName",
+            Tag::MethodResponse => "methodResponse",
+            Tag::Params => "params",
+            Tag::Param => "param",
+            Tag::Fault => "fault",
+            Tag::Value => "value",
+            Tag::Int => "int",
+            Tag::I4 => "i4",
+            Tag::I8 => "i8",
+            Tag::Boolean => "boolean",
+            Tag::String => "string",
+            Tag::Double => "double",
+            Tag::DateTime => "dateTime.iso8601",
+            Tag::Base64 => "base64",
+            Tag::Struct => "struct",
+            Tag::Member => "member",
+            Tag::Name => "name",
+            Tag::Array => "array",
+            Tag::Data => "data",
+            Tag::Nil => "nil",
+        }
+    }
+}
+
+/// One markup-level token: tags, or the text between them with references already resolved.
+#[derive(Debug)]
+pub(crate) enum Tok<'de> {
+    Start(Tag),
+    Empty(Tag),
+    End(Tag),
+    Text(Cow<'de, str>),
+    Eof,
+}
+
+impl fmt::Display for Tok<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Tok::Start(t) => write!(f, "<{}>", t.name()),
+            Tok::Empty(t) => write!(f, "<{}/>", t.name()),
+            Tok::End(t) => write!(f, "</{}>", t.name()),
+            Tok::Text(t) => {
+                let shown: String = t.chars().take(40).collect();
+                if shown.len() < t.len() {
+                    write!(f, "text {shown:?}...")
+                } else {
+                    write!(f, "text {shown:?}")
+                }
+            }
+            Tok::Eof => f.write_str("the end of the document"),
+        }
+    }
+}
+
+/// A scalar read in full, or the opening of a compound value.
+enum Opened<'de> {
+    Scalar(Tag, Cow<'de, str>),
+    Nil,
+    /// `<struct>` was read (`empty` for `<struct/>`).
+    Struct {
+        empty: bool,
+    },
+    /// `<array>` was read (`empty` for `<array/>`).
+    Array {
+        empty: bool,
+    },
+}
+
+fn unexpected(expected: &str, found: &Tok<'_>) -> DecodeError {
+    DecodeError::new(
+        DecodeErrorKind::Structure,
+        format!("expected {expected}, found {found}"),
+    )
+}
+
+/// Pull parser over one document, and the serde `Deserializer` for the `<value>` at its cursor.
+pub(crate) struct Parser<'de> {
+    reader: Reader<&'de [u8]>,
+    /// A raw event read ahead while collecting text.
+    raw_pending: Option<(Event<'de>, u64)>,
+    /// A token read ahead by `peek`.
+    peeked: Option<(Tok<'de>, u64)>,
+    /// Start offset of the last token handed out.
+    tok_start: u64,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl<'de> Parser<'de> {
+    pub(crate) fn new(src: &'de str, limits: &Limits) -> Self {
+        Parser {
+            reader: Reader::from_str(src),
+            raw_pending: None,
+            peeked: None,
+            tok_start: 0,
+            depth: 0,
+            max_depth: limits.max_depth,
+        }
+    }
+
+    /// Offset of the start of the last token read.
+    pub(crate) fn position(&self) -> u64 {
+        self.tok_start
+    }
+
+    fn raw(&mut self) -> Result<(Event<'de>, u64)> {
+        if let Some(pending) = self.raw_pending.take() {
+            return Ok(pending);
+        }
+        let start = self.reader.buffer_position();
+        match self.reader.read_event() {
+            Ok(ev) => Ok((ev, start)),
+            Err(e) => Err(
+                DecodeError::new(DecodeErrorKind::Syntax, format!("malformed XML: {e}"))
+                    .at(self.reader.error_position()),
+            ),
+        }
+    }
+
+    fn tag(name: &str, start: u64) -> Result<Tag> {
+        Tag::from_name(name).ok_or_else(|| {
+            DecodeError::new(
+                DecodeErrorKind::Structure,
+                format!("unknown element <{name}>: not part of XML-RPC"),
+            )
+            .at(start)
+        })
+    }
+
+    fn resolve_ref(name: &str, start: u64) -> Result<char> {
+        let ch = match name {
+            "lt" => '<',
+            "gt" => '>',
+            "amp" => '&',
+            "apos" => '\'',
+            "quot" => '"',
+            _ => {
+                let parsed = name
+                    .strip_prefix('#')
+                    .and_then(|num| match num.strip_prefix('x') {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => num.parse::<u32>().ok(),
+                    });
+                return match parsed.and_then(char::from_u32).filter(|c| *c != '\0') {
+                    Some(c) => Ok(c),
+                    None if name.starts_with('#') => Err(DecodeError::new(
+                        DecodeErrorKind::Syntax,
+                        format!("invalid character reference &{name};"),
+                    )
+                    .at(start)),
+                    None => Err(DecodeError::new(
+                        DecodeErrorKind::Forbidden,
+                        format!(
+                            "unknown entity &{name};: only the five predefined XML entities and \
+                             character references are allowed"
+                        ),
+                    )
+                    .at(start)),
+                };
+            }
+        };
+        Ok(ch)
+    }
+
+    /// Appends one text-like event to `acc`; false if the event is not text.
+    fn push_text(acc: &mut Option<Cow<'de, str>>, ev: &Event<'de>, start: u64) -> Result<bool> {
+        let piece: Cow<'de, str> = match ev {
+            Event::Text(t) => t.xml10_content(),
+            Event::CData(c) => c.xml10_content(),
+            Event::GeneralRef(r) => {
+                let ch = Self::resolve_ref(r, start)?;
+                Cow::Owned(ch.to_string())
+            }
+            _ => return Ok(false),
+        };
+        match acc {
+            None => *acc = Some(piece),
+            Some(existing) => existing.to_mut().push_str(&piece),
+        }
+        Ok(true)
+    }
+
+    fn next_tok(&mut self) -> Result<Tok<'de>> {
+        if let Some((tok, start)) = self.peeked.take() {
+            self.tok_start = start;
+            return Ok(tok);
+        }
+        loop {
+            let (ev, start) = self.raw()?;
+            self.tok_start = start;
+            let tok = match ev {
+                Event::Start(e) => Tok::Start(Self::tag(e.name().as_ref(), start)?),
+                Event::Empty(e) => Tok::Empty(Self::tag(e.name().as_ref(), start)?),
+                Event::End(e) => Tok::End(Self::tag(e.name().as_ref(), start)?),
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    let mut acc = None;
+                    Self::push_text(&mut acc, &ev, start)?;
+                    loop {
+                        let (next, next_start) = self.raw()?;
+                        match next {
+                            Event::Comment(_) | Event::PI(_) => continue,
+                            _ => {
+                                if !Self::push_text(&mut acc, &next, next_start)? {
+                                    self.raw_pending = Some((next, next_start));
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    Tok::Text(acc.unwrap_or(Cow::Borrowed("")))
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
+                Event::DocType(_) => {
+                    return Err(DecodeError::new(
+                        DecodeErrorKind::Forbidden,
+                        "DOCTYPE declarations are not allowed in XML-RPC (they can define entities)",
+                    )
+                    .at(start));
+                }
+                Event::Eof => Tok::Eof,
+            };
+            return Ok(tok);
+        }
+    }
+
+    /// The next tag, skipping whitespace between tags; other text is an error.
+    pub(crate) fn next_tag(&mut self) -> Result<Tok<'de>> {
+        loop {
+            match self.next_tok()? {
+                Tok::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => continue,
+                Tok::Text(t) => {
+                    return Err(unexpected("a tag", &Tok::Text(t)).at(self.tok_start));
+                }
+                tok => return Ok(tok),
+            }
+        }
+    }
+
+    /// Looks at the next tag without consuming it.
+    pub(crate) fn peek_tag(&mut self) -> Result<&Tok<'de>> {
+        if self.peeked.is_none() {
+            let tok = self.next_tag()?;
+            self.peeked = Some((tok, self.tok_start));
+        }
+        match &self.peeked {
+            Some((tok, _)) => Ok(tok),
+            None => unreachable!("peeked was just filled"),
+        }
+    }
+
+    pub(crate) fn expect_start(&mut self, tag: Tag) -> Result<()> {
+        match self.next_tag()? {
+            Tok::Start(t) if t == tag => Ok(()),
+            other => Err(unexpected(&format!("<{}>", tag.name()), &other).at(self.tok_start)),
+        }
+    }
+
+    pub(crate) fn expect_end(&mut self, tag: Tag) -> Result<()> {
+        match self.next_tag()? {
+            Tok::End(t) if t == tag => Ok(()),
+            other => Err(unexpected(&format!("</{}>", tag.name()), &other).at(self.tok_start)),
+        }
+    }
+
+    pub(crate) fn expect_eof(&mut self) -> Result<()> {
+        match self.next_tag()? {
+            Tok::Eof => Ok(()),
+            other => Err(unexpected("the end of the document", &other).at(self.tok_start)),
+        }
+    }
+
+    /// Reads the text content of `tag` up to its end tag (its start tag already read).
+    pub(crate) fn read_text(&mut self, tag: Tag) -> Result<Cow<'de, str>> {
+        match self.next_tok()? {
+            Tok::End(t) if t == tag => Ok(Cow::Borrowed("")),
+            Tok::Text(text) => {
+                self.expect_end_raw(tag)?;
+                Ok(text)
+            }
+            other => {
+                Err(unexpected(&format!("text or </{}>", tag.name()), &other).at(self.tok_start))
+            }
+        }
+    }
+
+    fn expect_end_raw(&mut self, tag: Tag) -> Result<()> {
+        match self.next_tok()? {
+            Tok::End(t) if t == tag => Ok(()),
+            other => Err(unexpected(&format!("</{}>", tag.name()), &other).at(self.tok_start)),
+        }
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(DecodeError::new(
+                DecodeErrorKind::Limit,
+                format!(
+                    "values nested deeper than the limit of {} levels (raise Limits::max_depth \
+                     if this is expected)",
+                    self.max_depth
+                ),
+            )
+            .at(self.tok_start));
+        }
+        Ok(())
+    }
+
+    /// Reads `<value>` and either the whole scalar inside it (and `</value>`) or the opening of
+    /// a struct or array. Returns the start offset of the `<value>` element too.
+    fn open(&mut self) -> Result<(Opened<'de>, u64)> {
+        match self.next_tag()? {
+            Tok::Start(Tag::Value) => {}
+            Tok::Empty(Tag::Value) => {
+                return Ok((
+                    Opened::Scalar(Tag::String, Cow::Borrowed("")),
+                    self.tok_start,
+                ));
+            }
+            other => return Err(unexpected("<value>", &other).at(self.tok_start)),
+        }
+        let start = self.tok_start;
+        let first = self.next_tok()?;
+        let first = match first {
+            Tok::End(Tag::Value) => {
+                return Ok((Opened::Scalar(Tag::String, Cow::Borrowed("")), start));
+            }
+            Tok::Text(text) => match self.next_tok()? {
+                // Untyped `<value>text</value>` is a string.
+                Tok::End(Tag::Value) => return Ok((Opened::Scalar(Tag::String, text), start)),
+                tok @ (Tok::Start(_) | Tok::Empty(_))
+                    if text.bytes().all(|b| b.is_ascii_whitespace()) =>
+                {
+                    tok
+                }
+                other => {
+                    return Err(unexpected("</value> or a type tag", &other).at(self.tok_start));
+                }
+            },
+            tok => tok,
+        };
+        let opened = match first {
+            Tok::Start(
+                tag @ (Tag::Int
+                | Tag::I4
+                | Tag::I8
+                | Tag::Boolean
+                | Tag::String
+                | Tag::Double
+                | Tag::DateTime
+                | Tag::Base64),
+            ) => {
+                let text = self.read_text(tag)?;
+                self.expect_end(Tag::Value)?;
+                Opened::Scalar(tag, text)
+            }
+            Tok::Empty(
+                tag @ (Tag::Int
+                | Tag::I4
+                | Tag::I8
+                | Tag::Boolean
+                | Tag::String
+                | Tag::Double
+                | Tag::DateTime
+                | Tag::Base64),
+            ) => {
+                self.expect_end(Tag::Value)?;
+                Opened::Scalar(tag, Cow::Borrowed(""))
+            }
+            Tok::Empty(Tag::Nil) => {
+                self.expect_end(Tag::Value)?;
+                Opened::Nil
+            }
+            Tok::Start(Tag::Nil) => {
+                self.expect_end(Tag::Nil)?;
+                self.expect_end(Tag::Value)?;
+                Opened::Nil
+            }
+            Tok::Start(Tag::Struct) => {
+                self.enter()?;
+                Opened::Struct { empty: false }
+            }
+            Tok::Empty(Tag::Struct) => {
+                self.enter()?;
+                Opened::Struct { empty: true }
+            }
+            Tok::Start(Tag::Array) => {
+                self.enter()?;
+                match self.next_tag()? {
+                    Tok::Start(Tag::Data) => Opened::Array { empty: false },
+                    Tok::Empty(Tag::Data) => {
+                        self.expect_end(Tag::Array)?;
+                        Opened::Array { empty: true }
+                    }
+                    Tok::End(Tag::Array) => Opened::Array { empty: true },
+                    other => return Err(unexpected("<data>", &other).at(self.tok_start)),
+                }
+            }
+            Tok::Empty(Tag::Array) => {
+                self.enter()?;
+                Opened::Array { empty: true }
+            }
+            other => return Err(unexpected("a value type tag", &other).at(self.tok_start)),
+        };
+        Ok((opened, start))
+    }
+
+    /// After a struct or array was read to its end: `</value>`.
+    fn close_compound(&mut self) -> Result<()> {
+        self.depth -= 1;
+        self.expect_end(Tag::Value)
+    }
+
+    /// Skips the rest of a compound value whose opening was read, without decoding it.
+    fn skip_compound(&mut self, empty: bool) -> Result<()> {
+        if !empty {
+            let mut level = 1usize;
+            while level > 0 {
+                match self.next_tok()? {
+                    Tok::Start(_) => level += 1,
+                    Tok::End(_) => level -= 1,
+                    Tok::Eof => {
+                        return Err(DecodeError::new(
+                            DecodeErrorKind::Syntax,
+                            "document ends inside a value",
+                        )
+                        .at(self.tok_start));
+                    }
+                    Tok::Empty(_) | Tok::Text(_) => {}
+                }
+            }
+        }
+        self.close_compound()
+    }
+}
+
+fn parse_int(text: &str) -> Result<i64> {
+    text.trim()
+        .parse::<i64>()
+        .map_err(|_| DecodeError::new(DecodeErrorKind::Type, format!("invalid integer {text:?}")))
+}
+
+fn parse_double(text: &str) -> Result<f64> {
+    text.trim()
+        .parse::<f64>()
+        .map_err(|_| DecodeError::new(DecodeErrorKind::Type, format!("invalid double {text:?}")))
+}
+
+fn parse_bool(text: &str) -> Result<bool> {
+    match text.trim() {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        _ => Err(DecodeError::new(
+            DecodeErrorKind::Type,
+            format!("invalid boolean {text:?}: expected 0 or 1"),
+        )),
+    }
+}
+
+fn decode_base64(text: &str) -> Result<Vec<u8>> {
+    // Python's xmlrpc.client wraps base64 at 76 columns: drop the whitespace first.
+    let compact: Cow<'_, str> = if text.bytes().any(|b| b.is_ascii_whitespace()) {
+        Cow::Owned(text.chars().filter(|c| !c.is_ascii_whitespace()).collect())
+    } else {
+        Cow::Borrowed(text)
+    };
+    base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .map_err(|e| DecodeError::new(DecodeErrorKind::Type, format!("invalid base64 data: {e}")))
+}
+
+/// Shows what a visitor expects, for error messages.
+struct Expecting<'a, V>(&'a V);
+
+impl<'de, V: Visitor<'de>> fmt::Display for Expecting<'_, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+}
+
+fn empty_field_error<'de, V: Visitor<'de>>(visitor: &V) -> DecodeError {
+    DecodeError::new(
+        DecodeErrorKind::Type,
+        format!(
+            "found `false`, the server's empty value, but expected {}; declare the field as \
+             Option<_> to accept empty values",
+            Expecting(visitor)
+        ),
+    )
+}
+
+impl<'de> Parser<'de> {
+    /// Hands a fully read scalar to the visitor.
+    fn visit_scalar<V: Visitor<'de>>(
+        tag: Tag,
+        text: Cow<'de, str>,
+        visitor: V,
+    ) -> Result<V::Value> {
+        match tag {
+            Tag::Int | Tag::I4 | Tag::I8 => visitor.visit_i64(parse_int(&text)?),
+            Tag::Boolean => visitor.visit_bool(parse_bool(&text)?),
+            Tag::Double => visitor.visit_f64(parse_double(&text)?),
+            Tag::Base64 => visitor.visit_byte_buf(decode_base64(&text)?),
+            Tag::DateTime => visitor.visit_map(DateTimeAccess { text: Some(text) }),
+            _ => match text {
+                Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+                Cow::Owned(s) => visitor.visit_string(s),
+            },
+        }
+    }
+
+    fn visit_opened<V: Visitor<'de>>(
+        &mut self,
+        opened: Opened<'de>,
+        visitor: V,
+    ) -> Result<V::Value> {
+        match opened {
+            Opened::Scalar(tag, text) => Self::visit_scalar(tag, text, visitor),
+            Opened::Nil => visitor.visit_unit(),
+            Opened::Struct { empty } => {
+                let mut access = StructAccess {
+                    de: self,
+                    done: empty,
+                };
+                let value = visitor.visit_map(&mut access)?;
+                if !access.done {
+                    // The visitor stopped early: skip the members it did not ask for.
+                    while de::MapAccess::next_key::<de::IgnoredAny>(&mut access)?.is_some() {
+                        de::MapAccess::next_value::<de::IgnoredAny>(&mut access)?;
+                    }
+                }
+                self.close_compound()?;
+                Ok(value)
+            }
+            Opened::Array { empty } => {
+                let mut access = ArrayAccess {
+                    de: self,
+                    done: empty,
+                };
+                let value = visitor.visit_seq(&mut access)?;
+                if !access.done {
+                    while de::SeqAccess::next_element::<de::IgnoredAny>(&mut access)?.is_some() {}
+                }
+                self.close_compound()?;
+                Ok(value)
+            }
+        }
+    }
+
+    /// Opens a value for a typed (non-bool, non-option) target, refusing the `false` empty value
+    /// with an error that says how to accept it.
+    fn open_typed<V: Visitor<'de>>(&mut self, visitor: &V) -> Result<(Opened<'de>, u64)> {
+        let (opened, start) = self.open()?;
+        if let Opened::Scalar(Tag::Boolean, text) = &opened {
+            if text.trim() == "0" {
+                return Err(empty_field_error(visitor).at(start));
+            }
+        }
+        Ok((opened, start))
+    }
+
+    fn deserialize_integer<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        let (opened, start) = self.open_typed(&visitor)?;
+        let result = match opened {
+            // Servers send integers beyond 32 bits as doubles: accept integral ones.
+            Opened::Scalar(Tag::Double, text) => {
+                let d = parse_double(&text).map_err(|e| e.at(start))?;
+                if d.fract() == 0.0 && d.abs() < 9.2e18 {
+                    visitor.visit_i64(d as i64)
+                } else {
+                    Err(de::Error::invalid_type(de::Unexpected::Float(d), &visitor))
+                }
+            }
+            opened => self.visit_opened(opened, visitor),
+        };
+        result.map_err(|e| e.at(start))
+    }
+
+    fn deserialize_typed<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        let (opened, start) = self.open_typed(&visitor)?;
+        self.visit_opened(opened, visitor).map_err(|e| e.at(start))
+    }
+}
+
+macro_rules! integer_hints {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            self.deserialize_integer(visitor)
+        }
+    )*};
+}
+
+macro_rules! typed_hints {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            self.deserialize_typed(visitor)
+        }
+    )*};
+}
+
+impl<'de> de::Deserializer<'de> for &mut Parser<'de> {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let (opened, start) = self.open()?;
+        self.visit_opened(opened, visitor).map_err(|e| e.at(start))
+    }
+
+    integer_hints! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+    }
+
+    typed_hints! {
+        deserialize_f32 deserialize_f64 deserialize_char deserialize_bytes deserialize_byte_buf
+        deserialize_seq deserialize_map deserialize_unit
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let (opened, start) = self.open_typed(&visitor)?;
+        let result = match opened {
+            // A string target takes the text of a date-time as it is.
+            Opened::Scalar(Tag::DateTime, text) => Parser::visit_scalar(Tag::String, text, visitor),
+            opened => self.visit_opened(opened, visitor),
+        };
+        result.map_err(|e| e.at(start))
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let (opened, start) = self.open()?;
+        let result = match opened {
+            Opened::Nil => visitor.visit_none(),
+            // `false` is the server's empty value, except for a target that is itself a bool.
+            Opened::Scalar(Tag::Boolean, text)
+                if text.trim() == "0"
+                    && typeid::of::<V::Value>() != typeid::of::<Option<bool>>() =>
+            {
+                visitor.visit_none()
+            }
+            opened => visitor.visit_some(PreOpened {
+                de: self,
+                opened: Some(opened),
+            }),
+        };
+        result.map_err(|e| e.at(start))
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_typed(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
+        self.deserialize_typed(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_typed(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_typed(visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        let (opened, start) = self.open_typed(&visitor)?;
+        let result = match opened {
+            Opened::Scalar(Tag::String, Cow::Borrowed(s)) => {
+                visitor.visit_enum(de::value::BorrowedStrDeserializer::new(s))
+            }
+            Opened::Scalar(Tag::String, Cow::Owned(s)) => visitor.visit_enum(s.into_deserializer()),
+            Opened::Struct { empty: false } => {
+                let value = visitor.visit_enum(VariantStruct { de: &mut *self })?;
+                self.close_compound()?;
+                Ok(value)
+            }
+            opened => {
+                let found = match &opened {
+                    Opened::Scalar(tag, _) => tag.name(),
+                    Opened::Nil => "nil",
+                    Opened::Struct { .. } => "empty struct",
+                    Opened::Array { .. } => "array",
+                };
+                Err(DecodeError::new(
+                    DecodeErrorKind::Type,
+                    format!(
+                        "expected {} (a string key or a one-member struct), found {found}",
+                        Expecting(&visitor)
+                    ),
+                ))
+            }
+        };
+        result.map_err(|e| e.at(start))
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let (opened, _) = self.open()?;
+        match opened {
+            Opened::Struct { empty } | Opened::Array { empty } => self.skip_compound(empty)?,
+            Opened::Scalar(..) | Opened::Nil => {}
+        }
+        visitor.visit_unit()
+    }
+}
+
+/// A deserializer for a value whose opening has already been read (by `deserialize_option`).
+struct PreOpened<'a, 'de> {
+    de: &'a mut Parser<'de>,
+    opened: Option<Opened<'de>>,
+}
+
+impl<'de> PreOpened<'_, 'de> {
+    fn take(&mut self) -> Opened<'de> {
+        self.opened.take().unwrap_or(Opened::Nil)
+    }
+
+    fn typed<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        let opened = self.take();
+        if let Opened::Scalar(Tag::Boolean, text) = &opened {
+            if text.trim() == "0" {
+                return Err(empty_field_error(&visitor));
+            }
+        }
+        self.de.visit_opened(opened, visitor)
+    }
+}
+
+macro_rules! preopened_typed {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            self.typed(visitor)
+        }
+    )*};
+}
+
+impl<'de> de::Deserializer<'de> for PreOpened<'_, 'de> {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        let opened = self.take();
+        self.de.visit_opened(opened, visitor)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+
+    preopened_typed! {
+        deserialize_f32 deserialize_f64 deserialize_char deserialize_bytes deserialize_byte_buf
+        deserialize_seq deserialize_map deserialize_unit deserialize_identifier
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        match self.take() {
+            Opened::Scalar(Tag::Double, text) => {
+                let d = parse_double(&text)?;
+                if d.fract() == 0.0 && d.abs() < 9.2e18 {
+                    visitor.visit_i64(d as i64)
+                } else {
+                    Err(de::Error::invalid_type(de::Unexpected::Float(d), &visitor))
+                }
+            }
+            opened => {
+                self.opened = Some(opened);
+                self.typed(visitor)
+            }
+        }
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_i64(visitor)
+    }
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_i64(visitor)
+    }
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_i64(visitor)
+    }
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_i64(visitor)
+    }
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_i64(visitor)
+    }
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_i64(visitor)
+    }
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        match self.take() {
+            Opened::Scalar(Tag::DateTime, text) => Parser::visit_scalar(Tag::String, text, visitor),
+            opened => {
+                self.opened = Some(opened);
+                self.typed(visitor)
+            }
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.typed(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value> {
+        self.typed(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: usize,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.typed(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.typed(visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        mut self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        match self.take() {
+            Opened::Scalar(Tag::String, Cow::Borrowed(s)) => {
+                visitor.visit_enum(de::value::BorrowedStrDeserializer::new(s))
+            }
+            Opened::Scalar(Tag::String, Cow::Owned(s)) => visitor.visit_enum(s.into_deserializer()),
+            Opened::Struct { empty: false } => {
+                let value = visitor.visit_enum(VariantStruct { de: &mut *self.de })?;
+                self.de.close_compound()?;
+                Ok(value)
+            }
+            _ => Err(DecodeError::new(
+                DecodeErrorKind::Type,
+                format!(
+                    "expected {} (a string key or a one-member struct)",
+                    Expecting(&visitor)
+                ),
+            )),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
+        match self.take() {
+            Opened::Struct { empty } | Opened::Array { empty } => self.de.skip_compound(empty)?,
+            Opened::Scalar(..) | Opened::Nil => {}
+        }
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! { i128 u128 }
+}
+
+/// Members of a `<struct>`.
+struct StructAccess<'a, 'de> {
+    de: &'a mut Parser<'de>,
+    done: bool,
+}
+
+impl<'de> de::MapAccess<'de> for StructAccess<'_, 'de> {
+    type Error = DecodeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.de.next_tag()? {
+            Tok::End(Tag::Struct) => {
+                self.done = true;
+                Ok(None)
+            }
+            Tok::Start(Tag::Member) => {
+                let name = match self.de.next_tag()? {
+                    Tok::Start(Tag::Name) => self.de.read_text(Tag::Name)?,
+                    Tok::Empty(Tag::Name) => Cow::Borrowed(""),
+                    other => return Err(unexpected("<name>", &other).at(self.de.position())),
+                };
+                let at = self.de.position();
+                seed.deserialize(KeyDeserializer { key: name })
+                    .map(Some)
+                    .map_err(|e| e.at(at))
+            }
+            other => Err(unexpected("<member> or </struct>", &other).at(self.de.position())),
+        }
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value> {
+        let value = seed.deserialize(&mut *self.de)?;
+        self.de.expect_end(Tag::Member)?;
+        Ok(value)
+    }
+}
+
+/// Elements of an `<array>`.
+struct ArrayAccess<'a, 'de> {
+    de: &'a mut Parser<'de>,
+    done: bool,
+}
+
+impl<'de> de::SeqAccess<'de> for ArrayAccess<'_, 'de> {
+    type Error = DecodeError;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>> {
+        if self.done {
+            return Ok(None);
+        }
+        if let Tok::End(Tag::Data) = self.de.peek_tag()? {
+            self.de.next_tag()?;
+            self.de.expect_end(Tag::Array)?;
+            self.done = true;
+            return Ok(None);
+        }
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+}
+
+/// Struct member names; borrowed when the name had no references.
+struct KeyDeserializer<'de> {
+    key: Cow<'de, str>,
+}
+
+impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.key {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_string(s),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Presents a `<dateTime.iso8601>` to `deserialize_any` as a one-entry map (see `DATETIME_TOKEN`).
+struct DateTimeAccess<'de> {
+    text: Option<Cow<'de, str>>,
+}
+
+impl<'de> de::MapAccess<'de> for DateTimeAccess<'de> {
+    type Error = DecodeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.text.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(DATETIME_TOKEN))
+            .map(Some)
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value> {
+        match self.text.take() {
+            Some(Cow::Borrowed(s)) => seed.deserialize(de::value::BorrowedStrDeserializer::new(s)),
+            Some(Cow::Owned(s)) => seed.deserialize(de::value::StringDeserializer::new(s)),
+            None => Err(de::Error::custom("date-time value read twice")),
+        }
+    }
+}
+
+/// An enum written as a one-member struct `{variant: content}`.
+struct VariantStruct<'a, 'de> {
+    de: &'a mut Parser<'de>,
+}
+
+impl<'de> de::EnumAccess<'de> for VariantStruct<'_, 'de> {
+    type Error = DecodeError;
+    type Variant = Self;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self)> {
+        self.de.expect_start(Tag::Member)?;
+        self.de.expect_start(Tag::Name)?;
+        let name = self.de.read_text(Tag::Name)?;
+        let variant = seed.deserialize(KeyDeserializer { key: name })?;
+        Ok((variant, self))
+    }
+}
+
+impl<'de> VariantStruct<'_, 'de> {
+    fn finish(self) -> Result<()> {
+        self.de.expect_end(Tag::Member)?;
+        self.de.expect_end(Tag::Struct)
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for VariantStruct<'_, 'de> {
+    type Error = DecodeError;
+
+    fn unit_variant(self) -> Result<()> {
+        de::Deserializer::deserialize_ignored_any(&mut *self.de, de::IgnoredAny)?;
+        self.finish()
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value> {
+        let value = seed.deserialize(&mut *self.de)?;
+        self.finish()?;
+        Ok(value)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
+        let value = de::Deserializer::deserialize_seq(&mut *self.de, visitor)?;
+        self.finish()?;
+        Ok(value)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        let value = de::Deserializer::deserialize_map(&mut *self.de, visitor)?;
+        self.finish()?;
+        Ok(value)
+    }
+}
+
+/// The `<param>` elements of a call or response, as a sequence.
+pub(crate) struct ParamsDeserializer<'a, 'de> {
+    pub(crate) de: &'a mut Parser<'de>,
+    /// No `<param>` follows (`<params/>`, or no `<params>` at all).
+    pub(crate) empty: bool,
+}
+
+impl<'de> de::Deserializer<'de> for ParamsDeserializer<'_, 'de> {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let mut access = ParamsAccess {
+            de: self.de,
+            done: self.empty,
+        };
+        let value = visitor.visit_seq(&mut access)?;
+        if !access.done {
+            while de::SeqAccess::next_element::<de::IgnoredAny>(&mut access)?.is_some() {}
+        }
+        Ok(value)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.empty {
+            return visitor.visit_unit();
+        }
+        match self.de.peek_tag()? {
+            Tok::End(Tag::Params) => {
+                self.de.next_tag()?;
+                visitor.visit_unit()
+            }
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct ParamsAccess<'a, 'de> {
+    de: &'a mut Parser<'de>,
+    done: bool,
+}
+
+impl<'de> de::SeqAccess<'de> for ParamsAccess<'_, 'de> {
+    type Error = DecodeError;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.de.next_tag()? {
+            Tok::End(Tag::Params) => {
+                self.done = true;
+                Ok(None)
+            }
+            Tok::Start(Tag::Param) => {
+                let value = seed.deserialize(&mut *self.de)?;
+                self.de.expect_end(Tag::Param)?;
+                Ok(Some(value))
+            }
+            other => Err(unexpected("<param> or </params>", &other).at(self.de.position())),
+        }
+    }
+}
+
+/// Rebuilds the path (`params[0][3].partner_id`) of the value that starts at `offset`, by
+/// scanning the document again. Only runs when decoding failed, so the hot path pays nothing.
+pub(crate) fn path_at(src: &str, offset: u64) -> Option<String> {
+    enum Seg {
+        Param(usize),
+        Fault,
+        Index(Option<usize>),
+        Key(String),
+    }
+    let mut reader = Reader::from_str(src);
+    let mut open: Vec<Tag> = Vec::new();
+    let mut segs: Vec<Seg> = Vec::new();
+    let mut params_seen = 0usize;
+    loop {
+        let start = reader.buffer_position();
+        if start > offset {
+            break;
+        }
+        let ev = reader.read_event().ok()?;
+        match ev {
+            Event::Start(e) => {
+                let tag = Tag::from_name(e.name().as_ref())?;
+                match (open.last(), tag) {
+                    (_, Tag::Param) => {
+                        segs.push(Seg::Param(params_seen));
+                        params_seen += 1;
+                    }
+                    (_, Tag::Fault) => segs.push(Seg::Fault),
+                    (_, Tag::Data) => segs.push(Seg::Index(None)),
+                    (_, Tag::Member) => segs.push(Seg::Key(String::new())),
+                    (Some(Tag::Data), Tag::Value) => {
+                        if let Some(Seg::Index(i)) = segs.last_mut() {
+                            *i = Some(i.map_or(0, |i| i + 1));
+                        }
+                    }
+                    _ => {}
+                }
+                open.push(tag);
+            }
+            Event::Empty(e) => {
+                if let (Some(Tag::Data), Some(Tag::Value)) =
+                    (open.last(), Tag::from_name(e.name().as_ref()))
+                {
+                    if let Some(Seg::Index(i)) = segs.last_mut() {
+                        *i = Some(i.map_or(0, |i| i + 1));
+                    }
+                }
+            }
+            Event::Text(t) if open.last() == Some(&Tag::Name) => {
+                if let Some(Seg::Key(k)) = segs.last_mut() {
+                    k.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if open.last() == Some(&Tag::Name) => {
+                if let (Some(Seg::Key(k)), Ok(c)) = (segs.last_mut(), Parser::resolve_ref(&r, 0)) {
+                    k.push(c);
+                }
+            }
+            Event::End(_) => {
+                if let Some(tag) = open.pop() {
+                    if matches!(tag, Tag::Param | Tag::Fault | Tag::Data | Tag::Member) {
+                        segs.pop();
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if segs.is_empty() {
+        return None;
+    }
+    let mut path = String::new();
+    for seg in &segs {
+        match seg {
+            Seg::Param(i) => path.push_str(&format!("params[{i}]")),
+            Seg::Fault => path.push_str("fault"),
+            Seg::Index(Some(i)) => path.push_str(&format!("[{i}]")),
+            Seg::Index(None) => path.push_str("[]"),
+            Seg::Key(k) => {
+                path.push('.');
+                path.push_str(k);
+            }
+        }
+    }
+    Some(path)
+}

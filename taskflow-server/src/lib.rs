@@ -1,0 +1,1 @@
+//! An embedded, in-memory TaskFlow-compatible XML-RPC server.
