@@ -143,10 +143,12 @@ enum Opened<'de> {
 }
 
 fn unexpected(expected: &str, found: &Tok<'_>) -> DecodeError {
-    DecodeError::new(
-        DecodeErrorKind::Structure,
-        format!("expected {expected}, found {found}"),
-    )
+    // A document that stops early is broken XML (truncated), not a misplaced tag.
+    let kind = match found {
+        Tok::Eof => DecodeErrorKind::Syntax,
+        _ => DecodeErrorKind::Structure,
+    };
+    DecodeError::new(kind, format!("expected {expected}, found {found}"))
 }
 
 /// Pull parser over one document, and the serde `Deserializer` for the `<value>` at its cursor.
@@ -488,22 +490,25 @@ impl<'de> Parser<'de> {
     }
 
     /// Skips the rest of a compound value whose opening was read, without decoding it.
-    fn skip_compound(&mut self, empty: bool) -> Result<()> {
-        if !empty {
-            let mut level = 1usize;
-            while level > 0 {
-                match self.next_tok()? {
-                    Tok::Start(_) => level += 1,
-                    Tok::End(_) => level -= 1,
-                    Tok::Eof => {
-                        return Err(DecodeError::new(
-                            DecodeErrorKind::Syntax,
-                            "document ends inside a value",
-                        )
-                        .at(self.tok_start));
-                    }
-                    Tok::Empty(_) | Tok::Text(_) => {}
+    fn skip_compound(&mut self, opened: &Opened<'de>) -> Result<()> {
+        // The elements `open` left open: `<struct>`, or both `<array>` and `<data>`.
+        let mut level = match opened {
+            Opened::Struct { empty: false } => 1usize,
+            Opened::Array { empty: false } => 2,
+            _ => 0,
+        };
+        while level > 0 {
+            match self.next_tok()? {
+                Tok::Start(_) => level += 1,
+                Tok::End(_) => level -= 1,
+                Tok::Eof => {
+                    return Err(DecodeError::new(
+                        DecodeErrorKind::Syntax,
+                        "document ends inside a value",
+                    )
+                    .at(self.tok_start));
                 }
+                Tok::Empty(_) | Tok::Text(_) => {}
             }
         }
         self.close_compound()
@@ -810,7 +815,9 @@ impl<'de> de::Deserializer<'de> for &mut Parser<'de> {
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let (opened, _) = self.open()?;
         match opened {
-            Opened::Struct { empty } | Opened::Array { empty } => self.skip_compound(empty)?,
+            opened @ (Opened::Struct { .. } | Opened::Array { .. }) => {
+                self.skip_compound(&opened)?
+            }
             Opened::Scalar(..) | Opened::Nil => {}
         }
         visitor.visit_unit()
@@ -987,7 +994,9 @@ impl<'de> de::Deserializer<'de> for PreOpened<'_, 'de> {
 
     fn deserialize_ignored_any<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
         match self.take() {
-            Opened::Struct { empty } | Opened::Array { empty } => self.de.skip_compound(empty)?,
+            opened @ (Opened::Struct { .. } | Opened::Array { .. }) => {
+                self.de.skip_compound(&opened)?
+            }
             Opened::Scalar(..) | Opened::Nil => {}
         }
         visitor.visit_unit()
