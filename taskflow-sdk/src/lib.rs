@@ -2,3 +2,17 @@
 #![deny(missing_docs)]
 
 pub mod xmlrpc;
+
+mod client;
+mod error;
+mod kwargs;
+mod secret;
+mod session;
+mod transport;
+
+pub use client::{Client, ClientBuilder, ServerVersion};
+pub use error::{CallInfo, Error, Fault, FaultKind, Result};
+pub use kwargs::Kwargs;
+pub use secret::Secret;
+pub use session::Session;
+pub use transport::RetryPolicy;

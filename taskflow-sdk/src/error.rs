@@ -1,0 +1,715 @@
+//! The one error type of the runtime, and the typed [`Fault`] a server answers with.
+//!
+//! Faults are classified the way the server sends them (see
+//! `tests/fixtures/odoo-17/index.md`, "Faults"): on `/xmlrpc/2/*` the `faultCode` is an integer
+//! (1 any exception, with a Python traceback; 2 the UserError family; 3 AccessDenied; 4
+//! AccessError); on the legacy `/xmlrpc/*` it is a string (`AccessDenied`,
+//! `warning -- MissingError\n\n<message>`, or the exception message itself).
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use crate::xmlrpc::{DecodeError, EncodeError, FaultCode, RawFault};
+
+type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// `Result` with the runtime's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which call failed: the endpoint, and the model and method when the call was an `execute_kw`.
+///
+/// Cheap to clone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallInfo {
+    inner: std::sync::Arc<CallInner>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct CallInner {
+    endpoint: String,
+    model: Option<String>,
+    method: String,
+}
+
+impl CallInfo {
+    /// A call of `method` on `endpoint` (a URL without credentials), on `model` if it is an
+    /// `execute_kw`.
+    pub fn new(
+        endpoint: impl Into<String>,
+        model: Option<&str>,
+        method: impl Into<String>,
+    ) -> Self {
+        CallInfo {
+            inner: std::sync::Arc::new(CallInner {
+                endpoint: endpoint.into(),
+                model: model.map(str::to_owned),
+                method: method.into(),
+            }),
+        }
+    }
+
+    /// The endpoint URL (credentials removed), like `https://example.com/xmlrpc/2/object`.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.endpoint
+    }
+
+    /// The model, like `crm.lead`, for `execute_kw` calls.
+    pub fn model(&self) -> Option<&str> {
+        self.inner.model.as_deref()
+    }
+
+    /// The method: the model's method (`write`) for `execute_kw`, else the service's (`version`).
+    pub fn method(&self) -> &str {
+        &self.inner.method
+    }
+}
+
+impl fmt::Display for CallInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.model() {
+            Some(model) => write!(f, "{model}.{} on {}", self.method(), self.endpoint()),
+            None => write!(f, "{} on {}", self.method(), self.endpoint()),
+        }
+    }
+}
+
+/// What kind of fault the server answered with, as far as the wire can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FaultKind {
+    /// Wrong database, login or password on an authenticated call (code 3, legacy
+    /// `AccessDenied`).
+    AccessDenied,
+    /// The user lacks the rights for this model, record or method (code 4, legacy
+    /// `warning -- AccessError`), including calls of private methods.
+    AccessError,
+    /// The records do not exist or were deleted (code 2 with "Record does not exist or has been
+    /// deleted.", legacy `warning -- MissingError`).
+    MissingRecord,
+    /// A business rule refused the operation (code 2: `UserError` or `ValidationError`, which
+    /// the wire cannot tell apart; also unknown models and constraint violations).
+    UserError,
+    /// The method ran but returned `None`, which XML-RPC cannot carry (fault 1 `TypeError:
+    /// cannot marshal None`). The server did the work and committed it.
+    ReturnedNone,
+    /// Any other exception on the server (code 1, legacy string codes): a bug, a bad argument,
+    /// an unknown method or field. [`Fault::exception`] names the exception type.
+    ServerError,
+}
+
+impl FaultKind {
+    fn describe(self) -> &'static str {
+        match self {
+            FaultKind::AccessDenied => "access denied",
+            FaultKind::AccessError => "access error",
+            FaultKind::MissingRecord => "missing record",
+            FaultKind::UserError => "user error",
+            FaultKind::ReturnedNone => "method returned None",
+            FaultKind::ServerError => "server error",
+        }
+    }
+}
+
+impl fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// A fault answered by the server, classified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    kind: FaultKind,
+    code: FaultCode,
+    exception: Option<String>,
+    message: String,
+    traceback: Option<String>,
+}
+
+const TRACEBACK_HEAD: &str = "Traceback (most recent call last):";
+const MISSING_RECORD: &str = "Record does not exist or has been deleted";
+
+impl Fault {
+    /// Classifies a fault as the codec framed it.
+    ///
+    /// ```
+    /// use taskflow_sdk::xmlrpc::{FaultCode, RawFault};
+    /// use taskflow_sdk::{Fault, FaultKind};
+    ///
+    /// let fault = Fault::from_raw(RawFault {
+    ///     code: FaultCode::Int(1),
+    ///     string: "Traceback (most recent call last):\n  File \"x.py\", line 1, in f\n\
+    ///              ValueError: Invalid field 'x' on model 'crm.lead'\n".into(),
+    /// });
+    /// assert_eq!(fault.kind(), FaultKind::ServerError);
+    /// assert_eq!(fault.exception(), Some("ValueError"));
+    /// assert_eq!(fault.message(), "Invalid field 'x' on model 'crm.lead'");
+    /// ```
+    pub fn from_raw(raw: RawFault) -> Fault {
+        match raw.code {
+            FaultCode::Int(code) => Self::from_int(code, raw.string),
+            FaultCode::String(code) => Self::from_string(code, raw.string),
+        }
+    }
+
+    fn from_int(code: i64, string: String) -> Fault {
+        let (kind, exception, message, traceback) = match code {
+            2 if string.contains(MISSING_RECORD) => (FaultKind::MissingRecord, None, string, None),
+            2 => (FaultKind::UserError, None, string, None),
+            3 => (FaultKind::AccessDenied, None, string, None),
+            4 => (FaultKind::AccessError, None, string, None),
+            _ => match parse_traceback(&string) {
+                Some((exception, message)) => {
+                    let kind = returned_none_or(&exception, &message, FaultKind::ServerError);
+                    (kind, Some(exception), message, Some(string))
+                }
+                None => (FaultKind::ServerError, None, string, None),
+            },
+        };
+        Fault {
+            kind,
+            code: FaultCode::Int(code),
+            exception,
+            message,
+            traceback,
+        }
+    }
+
+    fn from_string(code: String, string: String) -> Fault {
+        // `odoo.service.wsgi_server.xmlrpc_handle_exception_string`: `warning -- <Type>\n\n<msg>`
+        // for UserError-family exceptions, `AccessDenied` for access denied, and the message
+        // itself (traceback in faultString) for anything else.
+        let (kind, exception, message, traceback) = if code == "AccessDenied" {
+            (FaultKind::AccessDenied, None, string.clone(), None)
+        } else if let Some(rest) = code.strip_prefix("warning -- ") {
+            let (exception, message) = match rest.split_once("\n\n") {
+                Some((exception, message)) => (exception.trim().to_owned(), message.to_owned()),
+                None => (String::new(), rest.to_owned()),
+            };
+            let message = if message.is_empty() {
+                string.clone()
+            } else {
+                message
+            };
+            let kind = match exception.as_str() {
+                "MissingError" => FaultKind::MissingRecord,
+                "AccessError" => FaultKind::AccessError,
+                "AccessDenied" => FaultKind::AccessDenied,
+                _ if message.contains(MISSING_RECORD) => FaultKind::MissingRecord,
+                _ => FaultKind::UserError,
+            };
+            let exception = (!exception.is_empty()).then_some(exception);
+            (kind, exception, message, None)
+        } else {
+            match parse_traceback(&string) {
+                Some((exception, message)) => {
+                    let kind = returned_none_or(&exception, &message, FaultKind::ServerError);
+                    (kind, Some(exception), message, Some(string.clone()))
+                }
+                None => {
+                    let message = if string.is_empty() {
+                        code.clone()
+                    } else {
+                        string.clone()
+                    };
+                    (FaultKind::ServerError, None, message, None)
+                }
+            }
+        };
+        Fault {
+            kind,
+            code: FaultCode::String(code),
+            exception,
+            message,
+            traceback,
+        }
+    }
+
+    /// The kind of fault.
+    pub fn kind(&self) -> FaultKind {
+        self.kind
+    }
+
+    /// The `faultCode` as sent.
+    pub fn code(&self) -> &FaultCode {
+        &self.code
+    }
+
+    /// The server's exception type when the fault tells it, like `ValueError` or
+    /// `psycopg2.OperationalError` (from the traceback) or `MissingError` (legacy endpoint).
+    pub fn exception(&self) -> Option<&str> {
+        self.exception.as_deref()
+    }
+
+    /// The server's message: for a traceback, the exception's message; else the `faultString`.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The full Python traceback, when the server sent one.
+    pub fn traceback(&self) -> Option<&str> {
+        self.traceback.as_deref()
+    }
+
+    fn advice(&self) -> Option<&'static str> {
+        match self.kind {
+            FaultKind::AccessDenied => {
+                Some("check the database name, login and password (or API key) of the session")
+            }
+            FaultKind::AccessError => {
+                Some("the user needs the groups named above, or call as a user who has them")
+            }
+            FaultKind::MissingRecord => Some("the ids may be stale: search again before writing"),
+            FaultKind::ReturnedNone => Some(
+                "the server did the work and committed it; treat this as success \
+                 (Error::is_returned_none)",
+            ),
+            FaultKind::UserError | FaultKind::ServerError => None,
+        }
+    }
+}
+
+fn returned_none_or(exception: &str, message: &str, otherwise: FaultKind) -> FaultKind {
+    if exception == "TypeError" && message.starts_with("cannot marshal None") {
+        FaultKind::ReturnedNone
+    } else {
+        otherwise
+    }
+}
+
+/// Splits a Python traceback into its exception type and message: the block after the last
+/// indented (frame) line, `Type: message`, possibly spanning several lines.
+fn parse_traceback(s: &str) -> Option<(String, String)> {
+    if !s.trim_start().starts_with(TRACEBACK_HEAD) {
+        return None;
+    }
+    let lines: Vec<&str> = s.trim_end().lines().collect();
+    let start = lines
+        .iter()
+        .rposition(|line| {
+            line.starts_with(' ') || line.starts_with('\t') || *line == TRACEBACK_HEAD
+        })
+        .map_or(0, |i| i + 1);
+    let block = lines.get(start..)?.join("\n");
+    let block = block.trim();
+    if block.is_empty() {
+        return None;
+    }
+    match block.split_once(':') {
+        Some((exception, message)) if is_exception_name(exception) => {
+            Some((exception.to_owned(), message.trim().to_owned()))
+        }
+        _ if is_exception_name(block) => Some((block.to_owned(), String::new())),
+        _ => None,
+    }
+}
+
+fn is_exception_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|part| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && chars.all(|c| c.is_alphanumeric() || c == '_')
+        })
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (fault {}", self.kind, short_code(&self.code))?;
+        if let Some(exception) = &self.exception {
+            write!(f, ", {exception}")?;
+        }
+        write!(f, "): {}", self.message.trim_end())?;
+        if let Some(advice) = self.advice() {
+            write!(f, "; {advice}")?;
+        }
+        Ok(())
+    }
+}
+
+fn short_code(code: &FaultCode) -> String {
+    match code {
+        FaultCode::Int(i) => i.to_string(),
+        FaultCode::String(s) => {
+            let first = s.lines().next().unwrap_or("");
+            let mut short: String = first.chars().take(40).collect();
+            if short.len() < s.len() {
+                short.push('…');
+            }
+            format!("{short:?}")
+        }
+    }
+}
+
+impl StdError for Fault {}
+
+/// Everything that can go wrong in the runtime.
+///
+/// Each variant's `Display` says what happened, which call it was (model, method, endpoint) and,
+/// where it helps, what to do. Sources are chained. Use the predicates ([`Error::is_timeout`],
+/// [`Error::is_fault`], ...) rather than matching when you only need to react to one kind.
+///
+/// ```
+/// # async fn run(session: taskflow_sdk::Session) -> taskflow_sdk::Result<()> {
+/// use taskflow_sdk::{FaultKind, Kwargs};
+///
+/// match session.execute_kw::<bool>("crm.lead", "write", ([999_999], ()), Kwargs::new()).await {
+///     Err(e) if e.fault().is_some_and(|f| f.kind() == FaultKind::MissingRecord) => {}
+///     other => { other?; }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client could not be configured: bad URL, unreadable certificate, TLS setup.
+    #[non_exhaustive]
+    Builder {
+        /// What was wrong.
+        message: String,
+        /// The underlying error, if any.
+        #[allow(missing_docs)]
+        source: Option<BoxError>,
+    },
+    /// The server answered with a fault.
+    #[non_exhaustive]
+    Fault {
+        /// The classified fault.
+        fault: Box<Fault>,
+        /// The call that failed.
+        call: CallInfo,
+    },
+    /// `authenticate` answered `false`: wrong password, unknown login, or inactive user.
+    #[non_exhaustive]
+    AuthenticationFailed {
+        /// The database.
+        db: String,
+        /// The login (never the password).
+        login: String,
+        /// The endpoint.
+        endpoint: String,
+    },
+    /// The server answered with an HTTP status other than 200.
+    #[non_exhaustive]
+    Status {
+        /// The HTTP status code.
+        status: u16,
+        /// The start of the body, whitespace collapsed.
+        excerpt: String,
+        /// The call that failed.
+        call: CallInfo,
+    },
+    /// The request or the response did not complete in time.
+    #[non_exhaustive]
+    Timeout {
+        /// The call that failed.
+        call: CallInfo,
+        /// The underlying error.
+        source: BoxError,
+    },
+    /// No connection could be made to the server.
+    #[non_exhaustive]
+    Connect {
+        /// The call that failed.
+        call: CallInfo,
+        /// The underlying error.
+        source: BoxError,
+    },
+    /// The connection broke while sending the request or reading the response.
+    #[non_exhaustive]
+    Transport {
+        /// The call that failed.
+        call: CallInfo,
+        /// The underlying error.
+        source: BoxError,
+    },
+    /// The response body is larger than the client's maximum response size.
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// The configured limit, in bytes.
+        limit: u64,
+        /// The call that failed.
+        call: CallInfo,
+    },
+    /// The response is not valid XML-RPC, or does not fit the requested type.
+    #[non_exhaustive]
+    Decode {
+        /// The codec's error, with its byte offset and path into the document.
+        source: DecodeError,
+        /// The call that failed.
+        call: CallInfo,
+    },
+    /// The arguments could not be written as XML-RPC.
+    #[non_exhaustive]
+    Encode {
+        /// The codec's error.
+        source: EncodeError,
+        /// The call that failed.
+        call: CallInfo,
+    },
+}
+
+impl Error {
+    pub(crate) fn builder(message: impl Into<String>, source: Option<BoxError>) -> Error {
+        Error::Builder {
+            message: message.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn from_fault(fault: Fault, call: CallInfo) -> Error {
+        Error::Fault {
+            fault: Box::new(fault),
+            call,
+        }
+    }
+
+    /// The fault the server answered with, if this is one.
+    pub fn fault(&self) -> Option<&Fault> {
+        match self {
+            Error::Fault { fault, .. } => Some(fault),
+            _ => None,
+        }
+    }
+
+    /// The kind of the fault, if this is one.
+    pub fn fault_kind(&self) -> Option<FaultKind> {
+        self.fault().map(Fault::kind)
+    }
+
+    /// The failing call (endpoint, model, method), when the error came from a call.
+    pub fn call(&self) -> Option<&CallInfo> {
+        match self {
+            Error::Fault { call, .. }
+            | Error::Status { call, .. }
+            | Error::Timeout { call, .. }
+            | Error::Connect { call, .. }
+            | Error::Transport { call, .. }
+            | Error::ResponseTooLarge { call, .. }
+            | Error::Decode { call, .. }
+            | Error::Encode { call, .. } => Some(call),
+            Error::Builder { .. } | Error::AuthenticationFailed { .. } => None,
+        }
+    }
+
+    /// The HTTP status, if the server answered with one other than 200.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The server answered with a fault.
+    pub fn is_fault(&self) -> bool {
+        matches!(self, Error::Fault { .. })
+    }
+
+    /// The fault says the method returned `None`: the server did the work.
+    pub fn is_returned_none(&self) -> bool {
+        self.fault_kind() == Some(FaultKind::ReturnedNone)
+    }
+
+    /// The request or response timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// No connection could be made.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Connect { .. })
+    }
+
+    /// The connection broke during the exchange.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Transport { .. })
+    }
+
+    /// The server answered with a non-200 HTTP status.
+    pub fn is_status(&self) -> bool {
+        matches!(self, Error::Status { .. })
+    }
+
+    /// The response could not be decoded.
+    pub fn is_decode(&self) -> bool {
+        matches!(self, Error::Decode { .. })
+    }
+
+    /// The arguments could not be encoded.
+    pub fn is_encode(&self) -> bool {
+        matches!(self, Error::Encode { .. })
+    }
+
+    /// The response exceeded the maximum response size.
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, Error::ResponseTooLarge { .. })
+    }
+
+    /// `authenticate` was refused (`false`), or an authenticated call got access denied.
+    pub fn is_authentication_failed(&self) -> bool {
+        matches!(self, Error::AuthenticationFailed { .. })
+            || self.fault_kind() == Some(FaultKind::AccessDenied)
+    }
+
+    /// The client could not be built.
+    pub fn is_builder(&self) -> bool {
+        matches!(self, Error::Builder { .. })
+    }
+
+    /// A failure worth retrying for a call that is safe to repeat: connection failures,
+    /// timeouts, a broken connection, and HTTP 502, 503, 504.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Timeout { .. } | Error::Connect { .. } | Error::Transport { .. } => true,
+            Error::Status { status, .. } => matches!(status, 502..=504),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Builder { message, .. } => {
+                write!(f, "invalid client configuration: {message}")
+            }
+            Error::Fault { fault, call } => write!(f, "{call} failed: {fault}"),
+            Error::AuthenticationFailed {
+                db,
+                login,
+                endpoint,
+            } => write!(
+                f,
+                "authentication of {login:?} on database {db:?} at {endpoint} failed: the server \
+                 answered false (wrong password or API key, unknown login, or inactive user); \
+                 check the credentials"
+            ),
+            Error::Status {
+                status,
+                excerpt,
+                call,
+            } => {
+                write!(f, "{call} failed: HTTP status {status}")?;
+                if !excerpt.is_empty() {
+                    write!(f, " ({excerpt})")?;
+                }
+                match status {
+                    404 | 405 => f.write_str(
+                        "; the URL may not point at the server root (it must serve /xmlrpc/2/)",
+                    ),
+                    502..=504 => f.write_str(
+                        "; the server or a proxy in front of it is unavailable, try again later",
+                    ),
+                    _ => Ok(()),
+                }
+            }
+            Error::Timeout { call, .. } => write!(
+                f,
+                "{call} timed out; the server may be overloaded, or raise the client's timeout"
+            ),
+            Error::Connect { call, source } => write!(
+                f,
+                "{call} failed: could not connect ({}); check the URL and that the server is up",
+                chain(source.as_ref())
+            ),
+            Error::Transport { call, source } => write!(
+                f,
+                "{call} failed: the connection broke during the exchange ({})",
+                chain(source.as_ref())
+            ),
+            Error::ResponseTooLarge { limit, call } => write!(
+                f,
+                "{call} failed: the response is larger than the limit of {limit} bytes; ask for \
+                 fewer records or fields (limit, fields), or raise max_response_size"
+            ),
+            Error::Decode { source, call } => write!(
+                f,
+                "{call} failed: could not decode the response: {source}; check that the result \
+                 type matches what the method returns (empty fields come as false: use Option)"
+            ),
+            Error::Encode { source, call } => {
+                write!(f, "{call} failed: could not encode the arguments: {source}")
+            }
+        }
+    }
+}
+
+/// The messages of an error and its sources, joined with `: `.
+fn chain(err: &(dyn StdError + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut next = err.source();
+    while let Some(e) = next {
+        let s = e.to_string();
+        if !out.contains(&s) {
+            out.push_str(": ");
+            out.push_str(&s);
+        }
+        next = e.source();
+    }
+    out
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Error::Builder { source, .. } => source.as_deref().map(|e| e as _),
+            Error::Fault { fault, .. } => Some(fault.as_ref()),
+            Error::Timeout { source, .. }
+            | Error::Connect { source, .. }
+            | Error::Transport { source, .. } => Some(source.as_ref()),
+            Error::Decode { source, .. } => Some(source),
+            Error::Encode { source, .. } => Some(source),
+            Error::AuthenticationFailed { .. }
+            | Error::Status { .. }
+            | Error::ResponseTooLarge { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(code: i64, s: &str) -> Fault {
+        Fault::from_raw(RawFault {
+            code: FaultCode::Int(code),
+            string: s.into(),
+        })
+    }
+
+    #[test]
+    fn traceback_with_multi_line_message_keeps_all_of_it() {
+        let f = int(
+            1,
+            "Traceback (most recent call last):\n  File \"a.py\", line 1, in f\n    g()\n\
+             ValueError: first line\nsecond line\n",
+        );
+        assert_eq!(f.exception(), Some("ValueError"));
+        assert_eq!(f.message(), "first line\nsecond line");
+        assert!(f.traceback().unwrap().starts_with(TRACEBACK_HEAD));
+    }
+
+    #[test]
+    fn code_1_without_traceback_keeps_the_string() {
+        let f = int(1, "something odd");
+        assert_eq!(f.kind(), FaultKind::ServerError);
+        assert_eq!(f.exception(), None);
+        assert_eq!(f.message(), "something odd");
+    }
+
+    #[test]
+    fn error_stays_small() {
+        assert!(
+            std::mem::size_of::<Error>() <= 128,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+
+    #[test]
+    fn error_is_send_sync_static() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<Error>();
+        check::<Fault>();
+    }
+}
