@@ -605,7 +605,8 @@ impl fmt::Display for Error {
             }
             Error::Timeout { call, .. } => write!(
                 f,
-                "{call} timed out; the server may be overloaded, or raise the client's timeout"
+                "{call} timed out; the server may be overloaded, or raise the client's timeout \
+                 (a call that changes data is never retried and may still have taken effect)"
             ),
             Error::Connect { call, source } => write!(
                 f,
@@ -614,7 +615,8 @@ impl fmt::Display for Error {
             ),
             Error::Transport { call, source } => write!(
                 f,
-                "{call} failed: the connection broke during the exchange ({})",
+                "{call} failed: the connection broke during the exchange ({}); a call that \
+                 changes data is never retried and may have taken effect: check before repeating it",
                 chain(source.as_ref())
             ),
             Error::ResponseTooLarge { limit, call } => write!(
