@@ -1,1 +1,55 @@
-//! An embedded, in-memory TaskFlow-compatible XML-RPC server.
+//! An embedded, in-memory TaskFlow-compatible XML-RPC server, for examples, tests and offline work.
+//!
+//! It speaks the same XML-RPC API as a real TaskFlow (Odoo) server and behaves like one as far as
+//! a client can observe: the `/xmlrpc/2/common`, `/xmlrpc/2/object` and `/xmlrpc/2/db` endpoints
+//! and the legacy `/xmlrpc/*` ones, the ORM methods, search domains, x2many commands, `load` with
+//! external ids, and faults with the real codes and text shapes. The recorded transcripts in
+//! `tests/fixtures/odoo-17` are the ground truth; a conformance test replays them.
+//!
+//! Embedded, it binds an ephemeral loopback port and stops when dropped:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! use taskflow_server::{TestServer, VersionInfo};
+//!
+//! let server = TestServer::start().await?;
+//! println!("{} db={} user={:?}", server.url(), server.db(), server.demo());
+//!
+//! // A server that answers like 18.0: no `name_get`.
+//! let newer = TestServer::builder()
+//!     .version(VersionInfo::odoo_18())
+//!     .without_name_get()
+//!     .start()
+//!     .await?;
+//! assert_ne!(server.url(), newer.url());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Standalone: `cargo run -p taskflow-server -- --listen 127.0.0.1:8069`.
+//!
+//! The database is seeded with a small CRM (`seed`): users `admin`/`admin` and `demo`/`demo`,
+//! stages, tags, partners and leads whose ids line up with the recorded database.
+#![deny(missing_docs)]
+
+mod clock;
+mod commands;
+mod convert;
+mod domain;
+mod fault;
+mod group;
+mod http;
+mod load;
+mod orm;
+mod rpc;
+mod schema;
+mod seed;
+mod server;
+mod signature;
+mod store;
+
+pub use rpc::VersionInfo;
+pub use server::{Credentials, DEFAULT_DB, ServerBuilder, TestServer};
+/// The XML-RPC value type answers and requests are made of (re-exported from the SDK's codec).
+pub use taskflow_sdk::xmlrpc::Value;

@@ -1,0 +1,293 @@
+//! `read_group`: counts and aggregates by a many2one, selection or plain field.
+//!
+//! Answers the real server's shape (transcript 040): the group key (`[id, name]` for a many2one),
+//! `__count` (or `<field>_count` when lazy), the aggregates, and `__domain`, the caller's domain
+//! and-ed with the group's leaf.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use taskflow_sdk::xmlrpc::Value;
+
+use crate::convert;
+use crate::fault::Fault;
+use crate::orm::{Env, parse_domain};
+use crate::schema::{FieldType, Model};
+use crate::signature::Bound;
+use crate::store::Database;
+
+/// An aggregate function of a `fields` entry (`expected_revenue:sum`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Agg {
+    Sum,
+    Avg,
+    Min,
+    Max,
+    Count,
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// Odoo's `normalize_domain`: the implicit `&` between terms made explicit.
+fn normalize(items: &[Value]) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    let mut expected = 1usize;
+    for item in items {
+        if expected == 0 {
+            out.insert(0, Value::from("&"));
+            expected = 1;
+        }
+        match item.as_str() {
+            Some("&" | "|") => expected += 1,
+            Some("!") => {}
+            _ => expected = expected.saturating_sub(1),
+        }
+        out.push(item.clone());
+    }
+    out
+}
+
+/// Odoo's `expression.AND`: each non-empty domain normalized, joined by `&`.
+fn and(domains: &[Vec<Value>]) -> Vec<Value> {
+    let parts: Vec<Vec<Value>> = domains
+        .iter()
+        .filter(|d| !d.is_empty())
+        .map(|d| normalize(d))
+        .collect();
+    let mut out = vec![Value::from("&"); parts.len().saturating_sub(1)];
+    for p in parts {
+        out.extend(p);
+    }
+    out
+}
+
+/// `read_group(domain, fields, groupby, offset, limit, orderby, lazy)`.
+pub fn read_group(db: &Database, env: &Env, model: &Arc<Model>, b: &Bound) -> Result<Value, Fault> {
+    let domain_items = match b.get("domain") {
+        Some(Value::Array(items)) => items.clone(),
+        _ => vec![],
+    };
+    let domain = parse_domain(db, env, model, Some(&Value::Array(domain_items.clone())))?;
+    let lazy = !matches!(
+        b.get("lazy"),
+        Some(Value::Bool(false)) | Some(Value::Int(0))
+    );
+    let mut groupby = strings(b.get("groupby"));
+    if groupby.is_empty() {
+        return Err(Fault::value(
+            "read_group() needs at least one groupby field here",
+        ));
+    }
+    let rest: Vec<String> = if lazy { groupby.split_off(1) } else { vec![] };
+    let mut group_fields = Vec::new();
+    for spec in &groupby {
+        let name = spec.split(':').next().unwrap_or_default();
+        let idx = model.field_index(name).ok_or_else(|| {
+            Fault::value(format!("Invalid field '{name}' on model '{}'", model.name))
+        })?;
+        group_fields.push(idx);
+    }
+    let mut aggregates: Vec<(String, usize, Agg)> = Vec::new();
+    for spec in strings(b.get("fields")) {
+        let (name, func) = match spec.split_once(':') {
+            Some((n, f)) => (n.to_owned(), Some(f.to_owned())),
+            None => (spec.clone(), None),
+        };
+        if name == "__count"
+            || groupby
+                .iter()
+                .any(|g| g.split(':').next() == Some(name.as_str()))
+        {
+            continue;
+        }
+        let idx = model.field_index(&name).ok_or_else(|| {
+            Fault::value(format!("Invalid field '{name}' on model '{}'", model.name))
+        })?;
+        let agg = match func.as_deref() {
+            None if model.fields[idx].ftype.is_numeric() && name != "id" => Agg::Sum,
+            None => continue,
+            Some("sum") => Agg::Sum,
+            Some("avg") => Agg::Avg,
+            Some("min") => Agg::Min,
+            Some("max") => Agg::Max,
+            Some("count" | "count_distinct") => Agg::Count,
+            Some(other) => {
+                return Err(Fault::value(format!(
+                    "Invalid aggregation function {other:?}."
+                )));
+            }
+        };
+        aggregates.push((name, idx, agg));
+    }
+
+    // Group the matching records by their (stored) key values.
+    let mut groups: Vec<(Vec<Option<Value>>, Vec<i64>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    if let Some(table) = db.table(&model.name) {
+        for (&id, rec) in &table.records {
+            if !domain.matches(db, id, rec) {
+                continue;
+            }
+            let key: Vec<Option<Value>> = group_fields
+                .iter()
+                .map(|&f| db.stored_value(model, id, rec, f))
+                .collect();
+            let text = format!("{key:?}");
+            match index.get(&text) {
+                Some(&g) => groups[g].1.push(id),
+                None => {
+                    index.insert(text, groups.len());
+                    groups.push((key, vec![id]));
+                }
+            }
+        }
+    }
+    sort_groups(db, model, &group_fields, &mut groups);
+    let offset = b.get("offset").and_then(Value::as_i64).unwrap_or(0).max(0) as usize;
+    let limit = b
+        .get("limit")
+        .and_then(Value::as_i64)
+        .map(|l| l.max(0) as usize);
+    let groups = groups
+        .into_iter()
+        .skip(offset)
+        .take(limit.unwrap_or(usize::MAX));
+
+    let mut out = Vec::new();
+    for (key, ids) in groups {
+        let mut members = Vec::new();
+        let mut leaves = Vec::new();
+        for (pos, &f) in group_fields.iter().enumerate() {
+            let field = &model.fields[f];
+            let stored = key[pos].clone();
+            let leaf_value = match &stored {
+                Some(Value::Array(items)) => items.first().cloned().unwrap_or(Value::Bool(false)),
+                Some(v) => v.clone(),
+                None => Value::Bool(false),
+            };
+            leaves.push(Value::Array(vec![
+                Value::String(field.name.clone()),
+                Value::from("="),
+                leaf_value,
+            ]));
+            members.push((groupby[pos].clone(), convert::to_read(db, field, stored)));
+        }
+        let count_key = if lazy {
+            format!("{}_count", groupby[0].split(':').next().unwrap_or_default())
+        } else {
+            "__count".to_owned()
+        };
+        members.push((count_key, Value::Int(ids.len() as i64)));
+        for (name, idx, agg) in &aggregates {
+            members.push((name.clone(), aggregate(db, model, *idx, *agg, &ids)));
+        }
+        let group_domain = and(&[domain_items.clone(), normalize_leaves(leaves)]);
+        members.push(("__domain".to_owned(), Value::Array(group_domain)));
+        if lazy && !rest.is_empty() {
+            members.push((
+                "__context".to_owned(),
+                Value::Struct(vec![(
+                    "group_by".to_owned(),
+                    Value::Array(rest.iter().cloned().map(Value::String).collect()),
+                )]),
+            ));
+        }
+        out.push(Value::Struct(members));
+    }
+    Ok(Value::Array(out))
+}
+
+fn normalize_leaves(leaves: Vec<Value>) -> Vec<Value> {
+    normalize(&leaves)
+}
+
+fn sort_groups(
+    db: &Database,
+    model: &Model,
+    fields: &[usize],
+    groups: &mut [(Vec<Option<Value>>, Vec<i64>)],
+) {
+    // Each group is represented by its first record: ordering groups by the group fields
+    // is ordering those records by the same fields.
+    let order: Vec<(String, bool)> = fields
+        .iter()
+        .map(|&f| (model.fields[f].name.clone(), false))
+        .collect();
+    let mut reps: Vec<i64> = groups.iter().map(|(_, ids)| ids[0]).collect();
+    db.sort_by_order(model, &order, &mut reps);
+    let position: HashMap<i64, usize> = reps.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    groups.sort_by_key(|(_, ids)| position.get(&ids[0]).copied().unwrap_or(usize::MAX));
+}
+
+fn aggregate(db: &Database, model: &Model, idx: usize, agg: Agg, ids: &[i64]) -> Value {
+    let field = &model.fields[idx];
+    let values: Vec<f64> = ids
+        .iter()
+        .filter_map(|&id| {
+            let rec = db.record(&model.name, id)?;
+            match db.stored_value(model, id, rec, idx) {
+                Some(Value::Int(i)) => Some(i as f64),
+                Some(Value::Double(d)) => Some(d),
+                Some(_) => Some(1.0),
+                None if field.ftype.is_numeric() => Some(0.0),
+                None => None,
+            }
+        })
+        .collect();
+    let integer = field.ftype == FieldType::Integer;
+    let number = |x: f64| {
+        if integer {
+            Value::Int(x as i64)
+        } else {
+            Value::Double(x)
+        }
+    };
+    match agg {
+        Agg::Count => Value::Int(values.len() as i64),
+        Agg::Sum => number(values.iter().sum()),
+        Agg::Avg if values.is_empty() => Value::Bool(false),
+        Agg::Avg => Value::Double(values.iter().sum::<f64>() / values.len() as f64),
+        Agg::Min => values
+            .iter()
+            .copied()
+            .reduce(f64::min)
+            .map_or(Value::Bool(false), number),
+        Agg::Max => values
+            .iter()
+            .copied()
+            .reduce(f64::max)
+            .map_or(Value::Bool(false), number),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf(f: &str) -> Value {
+        Value::Array(vec![Value::from(f), Value::from("="), Value::Int(1)])
+    }
+
+    #[test]
+    fn and_matches_odoo() {
+        assert_eq!(
+            and(&[vec![leaf("a")], vec![leaf("b")]]),
+            vec![Value::from("&"), leaf("a"), leaf("b")]
+        );
+        assert_eq!(and(&[vec![], vec![leaf("b")]]), vec![leaf("b")]);
+        assert_eq!(
+            normalize(&[leaf("a"), leaf("b")]),
+            vec![Value::from("&"), leaf("a"), leaf("b")]
+        );
+    }
+}

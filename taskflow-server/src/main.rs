@@ -1,0 +1,78 @@
+//! `taskflow-server`: the embedded TaskFlow-compatible server as a standalone program.
+//!
+//! ```text
+//! taskflow-server [--listen 127.0.0.1:8069] [--db NAME] [--odoo-17 | --odoo-18]
+//! ```
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use taskflow_server::{DEFAULT_DB, TestServer, VersionInfo};
+
+const USAGE: &str = "usage: taskflow-server [--listen ADDR:PORT] [--db NAME] [--odoo-17 | --odoo-18]\n\
+  --listen   address to bind (default 127.0.0.1:8069)\n\
+  --db       database name (default demo.taskflow.co.za)\n\
+  --odoo-17  answer version() like the recorded Odoo 17 server\n\
+  --odoo-18  answer version() like 18.0 and drop name_get";
+
+fn main() -> ExitCode {
+    let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 8069));
+    let mut db = DEFAULT_DB.to_owned();
+    let mut builder = TestServer::builder();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--listen" => match args.next().map(|a| a.parse()) {
+                Some(Ok(addr)) => listen = addr,
+                _ => {
+                    eprintln!("--listen needs an address like 127.0.0.1:8069\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--db" => match args.next() {
+                Some(name) => db = name,
+                None => {
+                    eprintln!("--db needs a name\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--odoo-17" => builder = builder.version(VersionInfo::odoo_17()),
+            "--odoo-18" => builder = builder.version(VersionInfo::odoo_18()).without_name_get(),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("unknown argument {other:?}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("taskflow-server: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let server = match builder.database(db).listen(listen).start().await {
+            Ok(server) => server,
+            Err(e) => {
+                eprintln!("taskflow-server: cannot listen on {listen}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        println!(
+            "taskflow-server listening on {} (database {:?}; users admin/admin, demo/demo)",
+            server.url(),
+            server.db()
+        );
+        // Keep serving until the process is stopped.
+        std::future::pending::<()>().await;
+        ExitCode::SUCCESS
+    })
+}

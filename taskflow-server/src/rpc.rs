@@ -1,0 +1,383 @@
+//! The XML-RPC services: `common` (`version`, `authenticate`, `login`), `db` (`list`,
+//! `server_version`) and `object` (`execute_kw`, `execute`), dispatched like the real server.
+//!
+//! Authentication follows the recorded order (transcripts 069-071): an unknown database is a
+//! code-1 `OperationalError`, an unknown uid a `MissingError` on `res.users`, a wrong password
+//! `AccessDenied`; then the model (unknown: code 2), private methods (code 4) and unknown methods
+//! (code 1 `AttributeError`).
+
+use std::sync::{Arc, RwLock};
+
+use taskflow_sdk::xmlrpc::Value;
+
+use crate::fault::Fault;
+use crate::orm::{self, Access, DbHandle, Env};
+use crate::store::Database;
+
+/// What `version()` answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionInfo {
+    /// `server_version` (`"9.0"`).
+    pub server_version: String,
+    /// `server_version_info` (`[9, 0, 0, "final", 0]`).
+    pub server_version_info: Vec<Value>,
+    /// `server_serie` (`"9.0"`).
+    pub server_serie: String,
+    /// `protocol_version` (1).
+    pub protocol_version: i64,
+}
+
+impl VersionInfo {
+    /// What the TaskFlow API document shows: server 9.0, protocol 1.
+    pub fn taskflow() -> VersionInfo {
+        VersionInfo {
+            server_version: "9.0".into(),
+            server_version_info: vec![
+                Value::Int(9),
+                Value::Int(0),
+                Value::Int(0),
+                Value::from("final"),
+                Value::Int(0),
+            ],
+            server_serie: "9.0".into(),
+            protocol_version: 1,
+        }
+    }
+
+    /// What the recorded Odoo 17 server answered (transcript 001).
+    pub fn odoo_17() -> VersionInfo {
+        VersionInfo {
+            server_version: "17.0-20240709".into(),
+            server_version_info: vec![
+                Value::Int(17),
+                Value::Int(0),
+                Value::Int(0),
+                Value::from("final"),
+                Value::Int(0),
+                Value::from(""),
+            ],
+            server_serie: "17.0".into(),
+            protocol_version: 1,
+        }
+    }
+
+    /// A server of the generation that removed `name_get` (18.0).
+    pub fn odoo_18() -> VersionInfo {
+        VersionInfo {
+            server_version: "18.0".into(),
+            server_version_info: vec![
+                Value::Int(18),
+                Value::Int(0),
+                Value::Int(0),
+                Value::from("final"),
+                Value::Int(0),
+                Value::from(""),
+            ],
+            server_serie: "18.0".into(),
+            protocol_version: 1,
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::Struct(vec![
+            (
+                "server_version".into(),
+                Value::String(self.server_version.clone()),
+            ),
+            (
+                "server_version_info".into(),
+                Value::Array(self.server_version_info.clone()),
+            ),
+            (
+                "server_serie".into(),
+                Value::String(self.server_serie.clone()),
+            ),
+            ("protocol_version".into(), Value::Int(self.protocol_version)),
+        ])
+    }
+}
+
+/// Server-wide state shared by every connection.
+#[derive(Debug)]
+pub struct Shared {
+    /// The one database, behind a lock: readers share it, writers are serialized, so no write
+    /// is lost and every read sees a whole call's changes or none of them.
+    pub db: RwLock<Database>,
+    /// What `version()` answers.
+    pub version: VersionInfo,
+    /// Whether models answer `name_get` (servers from 18.0 on do not).
+    pub name_get: bool,
+}
+
+impl Shared {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Database> {
+        // A panic while holding the lock cannot leave a half-applied write: writes are planned
+        // before they are applied. So a poisoned lock is still consistent.
+        self.db.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Database> {
+        self.db.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn arity(name: &str, params: &[Value], names: &[&str]) -> Result<(), Fault> {
+    if params.len() < names.len() {
+        let missing = &names[params.len()..];
+        let list = missing
+            .iter()
+            .map(|n| format!("'{n}'"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let plural = if missing.len() == 1 {
+            "argument"
+        } else {
+            "arguments"
+        };
+        return Err(Fault::type_error(format!(
+            "{name}() missing {} required positional {plural}: {list}",
+            missing.len()
+        )));
+    }
+    if params.len() > names.len() {
+        return Err(Fault::type_error(format!(
+            "{name}() takes {} positional arguments but {} were given",
+            names.len(),
+            params.len()
+        )));
+    }
+    Ok(())
+}
+
+fn string_param(v: &Value) -> Result<&str, Fault> {
+    match v {
+        Value::String(s) => Ok(s),
+        other => Err(Fault::type_error(format!(
+            "expected a string, got {}",
+            crate::convert::py_type(other)
+        ))),
+    }
+}
+
+fn unknown_db(name: &str) -> Fault {
+    Fault::exception(
+        "psycopg2.OperationalError",
+        format!(
+            "connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: FATAL:  \
+             database \"{name}\" does not exist\n"
+        ),
+    )
+}
+
+/// Dispatches `method` of `service` (`common`, `db`, `object`).
+pub fn dispatch(
+    shared: &Shared,
+    service: &str,
+    method: &str,
+    params: &[Value],
+) -> Result<Value, Fault> {
+    match service {
+        "common" => common(shared, method, params),
+        "db" => db_service(shared, method, params),
+        "object" => object(shared, method, params),
+        other => Err(Fault::exception("KeyError", format!("'{other}'"))),
+    }
+}
+
+fn common(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Fault> {
+    match method {
+        "version" => Ok(shared.version.to_value()),
+        "authenticate" => {
+            arity(
+                "exp_authenticate",
+                params,
+                &["db", "login", "password", "user_agent_env"],
+            )?;
+            authenticate(shared, &params[0], &params[1], &params[2])
+        }
+        "login" => {
+            arity("exp_login", params, &["db", "login", "password"])?;
+            authenticate(shared, &params[0], &params[1], &params[2])
+        }
+        "about" => Ok(Value::from("See https://example.invalid/taskflow")),
+        other => Err(Fault::exception(
+            "Exception",
+            format!("Method not found: {other}"),
+        )),
+    }
+}
+
+/// `authenticate`: the uid, or `false` for a wrong login or password (not a fault).
+fn authenticate(
+    shared: &Shared,
+    db: &Value,
+    login: &Value,
+    password: &Value,
+) -> Result<Value, Fault> {
+    let db_name = string_param(db)?;
+    let guard = shared.read();
+    if guard.name != db_name {
+        return Err(unknown_db(db_name));
+    }
+    let (Value::String(login), Value::String(password)) = (login, password) else {
+        return Ok(Value::Bool(false));
+    };
+    let Some(users) = guard.model("res.users") else {
+        return Ok(Value::Bool(false));
+    };
+    let (Some(login_idx), Some(active_idx)) =
+        (users.field_index("login"), users.field_index("active"))
+    else {
+        return Ok(Value::Bool(false));
+    };
+    let uid = guard.table("res.users").and_then(|t| {
+        t.records
+            .iter()
+            .find(|(_, r)| {
+                r.get(login_idx).and_then(Value::as_str) == Some(login.as_str())
+                    && !matches!(r.get(active_idx), Some(Value::Bool(false)))
+            })
+            .map(|(&id, _)| id)
+    });
+    Ok(match uid {
+        Some(uid) if guard.passwords.get(&uid) == Some(password) => Value::Int(uid),
+        _ => Value::Bool(false),
+    })
+}
+
+fn db_service(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Fault> {
+    match method {
+        "list" => Ok(Value::Array(vec![Value::String(
+            shared.read().name.clone(),
+        )])),
+        "server_version" => Ok(Value::String(shared.version.server_version.clone())),
+        "db_exist" => {
+            arity("exp_db_exist", params, &["db_name"])?;
+            Ok(Value::Bool(
+                params[0].as_str() == Some(shared.read().name.as_str()),
+            ))
+        }
+        other => Err(Fault::exception("KeyError", format!("'{other}'"))),
+    }
+}
+
+fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Fault> {
+    let (args, kwargs): (Vec<Value>, Vec<(String, Value)>) = match method {
+        "execute_kw" => {
+            if params.len() < 5 {
+                let names = ["db", "uid", "passwd", "model", "method"];
+                return Err(Fault::type_error(format!(
+                    "execute_kw() missing {} required positional arguments: {}",
+                    5 - params.len(),
+                    names[params.len()..]
+                        .iter()
+                        .map(|n| format!("'{n}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            if params.len() > 7 {
+                return Err(Fault::type_error(format!(
+                    "execute_kw() takes from 5 to 7 positional arguments but {} were given",
+                    params.len()
+                )));
+            }
+            let args = match params.get(5) {
+                None | Some(Value::Nil) => vec![],
+                Some(Value::Array(a)) => a.clone(),
+                Some(other) => {
+                    return Err(Fault::type_error(format!(
+                        "argument after * must be an iterable, not {}",
+                        crate::convert::py_type(other)
+                    )));
+                }
+            };
+            let kwargs = match params.get(6) {
+                None | Some(Value::Nil) => vec![],
+                Some(Value::Struct(m)) => m.clone(),
+                Some(other) => {
+                    return Err(Fault::type_error(format!(
+                        "argument after ** must be a mapping, not {}",
+                        crate::convert::py_type(other)
+                    )));
+                }
+            };
+            (args, kwargs)
+        }
+        "execute" => {
+            if params.len() < 5 {
+                return Err(Fault::type_error(
+                    "execute() missing required positional arguments",
+                ));
+            }
+            (params[5..].to_vec(), vec![])
+        }
+        other => return Err(Fault::exception("KeyError", format!("'{other}'"))),
+    };
+    let db_name = string_param(&params[0])?;
+    let Value::Int(uid) = params[1] else {
+        return Err(Fault::type_error(format!(
+            "uid must be an integer, not {}",
+            crate::convert::py_type(&params[1])
+        )));
+    };
+    let password = string_param(&params[2])?.to_owned();
+    let model_name = string_param(&params[3])?.to_owned();
+    let method = string_param(&params[4])?.to_owned();
+
+    let context = kwargs
+        .iter()
+        .find(|(k, _)| k == "context")
+        .map(|(_, v)| v.clone());
+    let kwargs: Vec<(String, Value)> = kwargs.into_iter().filter(|(k, _)| k != "context").collect();
+    let env = Env::new(uid, context.as_ref());
+    let access = orm::method_access(&method);
+
+    let run = |db: &mut DbHandle<'_>| -> Result<Value, Fault> {
+        let d = match db {
+            DbHandle::Shared(d) => &**d,
+            DbHandle::Exclusive(d) => &**d,
+        };
+        if d.name != db_name {
+            return Err(unknown_db(db_name));
+        }
+        if !d.exists("res.users", uid) {
+            return Err(Fault::missing("res.users", &[uid], uid));
+        }
+        if d.passwords.get(&uid) != Some(&password) {
+            return Err(Fault::AccessDenied);
+        }
+        let Some(model) = d.model(&model_name) else {
+            return Err(Fault::User(format!("Object {model_name} doesn't exist")));
+        };
+        if method.starts_with('_') {
+            return Err(Fault::Access(format!(
+                "Private methods (such as {method}) cannot be called remotely."
+            )));
+        }
+        if access.is_none() {
+            return Err(orm::unknown_method(&model, &method));
+        }
+        orm::call(db, &env, &model, &method, &args, &kwargs, shared.name_get)
+    };
+    let result = match access {
+        Some(Access::Write) => run(&mut DbHandle::Exclusive(&mut shared.write())),
+        _ => run(&mut DbHandle::Shared(&shared.read())),
+    }?;
+    if matches!(result, Value::Nil) {
+        // The call ran (and its changes stay), but None cannot be marshalled (transcript 087).
+        return Err(Fault::type_error(
+            "cannot marshal None unless allow_none is enabled",
+        ));
+    }
+    Ok(result)
+}
+
+/// Builds the shared state around a seeded database.
+pub fn shared(db: Database, version: VersionInfo, name_get: bool) -> Arc<Shared> {
+    Arc::new(Shared {
+        db: RwLock::new(db),
+        version,
+        name_get,
+    })
+}

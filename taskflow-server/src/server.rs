@@ -1,0 +1,224 @@
+//! The embeddable server: [`TestServer`] binds a loopback port, serves until dropped, and tells
+//! tests where it is and how to log in.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::rpc::{self, Shared, VersionInfo};
+use crate::schema::Registry;
+use crate::seed;
+use crate::store::Database;
+
+/// The database name of the TaskFlow document (`demo.taskflow.co.za`), used unless told otherwise.
+pub const DEFAULT_DB: &str = "demo.taskflow.co.za";
+
+/// A login and password of a seeded user, with the uid `authenticate` answers for them.
+///
+/// The password is a well-known demo secret, so `Debug` shows it is there without printing it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The login (`admin`, `demo`).
+    pub login: String,
+    /// The password.
+    pub password: String,
+    /// The user id.
+    pub uid: i64,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("login", &self.login)
+            .field("password", &"<redacted>")
+            .field("uid", &self.uid)
+            .finish()
+    }
+}
+
+/// Options of a server: database name, `version()` answer, `name_get` support, address.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ServerBuilder {
+    db: String,
+    version: VersionInfo,
+    name_get: bool,
+    listen: SocketAddr,
+}
+
+impl Default for ServerBuilder {
+    fn default() -> Self {
+        ServerBuilder {
+            db: DEFAULT_DB.to_owned(),
+            version: VersionInfo::taskflow(),
+            name_get: true,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+}
+
+impl ServerBuilder {
+    /// Names the database (default [`DEFAULT_DB`]).
+    pub fn database(mut self, name: impl Into<String>) -> Self {
+        self.db = name.into();
+        self
+    }
+
+    /// Sets what `version()` answers (default [`VersionInfo::taskflow`]).
+    pub fn version(mut self, version: VersionInfo) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Behaves like servers that dropped `name_get` (18.0 on): calling it is fault 1,
+    /// `AttributeError: The method 'name_get' does not exist`, so client fallbacks can be tested.
+    /// Pair it with [`VersionInfo::odoo_18`] for a consistent picture.
+    pub fn without_name_get(mut self) -> Self {
+        self.name_get = false;
+        self
+    }
+
+    /// Listens on `addr` instead of an ephemeral loopback port.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Seeds the database, binds the address and starts serving on the current tokio runtime.
+    pub async fn start(self) -> io::Result<TestServer> {
+        let mut db = Database::new(&self.db, Registry::builtin());
+        seed::seed(&mut db);
+        let shared = rpc::shared(db, self.version, self.name_get);
+        let listener = TcpListener::bind(self.listen).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(serve(listener, shared.clone(), stopped));
+        Ok(TestServer {
+            addr,
+            db: self.db,
+            stop: Some(stop),
+            task,
+        })
+    }
+}
+
+/// Accepts connections until told to stop; connections live in a `JoinSet`, so stopping the
+/// server (or dropping it) ends them too.
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = &mut stopped => break,
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(_) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let shared = shared.clone();
+                connections.spawn(async move {
+                    let service = service_fn(move |request| crate::http::handle(shared.clone(), request));
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+/// A running server on a loopback port; it stops when dropped.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let server = taskflow_server::TestServer::start().await?;
+/// assert!(server.url().starts_with("http://127.0.0.1:"));
+/// assert_eq!(server.db(), "demo.taskflow.co.za");
+/// assert_eq!(server.demo().login, "demo");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct TestServer {
+    addr: SocketAddr,
+    db: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl TestServer {
+    /// Starts a server with the default options on an ephemeral port of 127.0.0.1.
+    pub async fn start() -> io::Result<TestServer> {
+        ServerBuilder::default().start().await
+    }
+
+    /// Options for a server: `TestServer::builder().without_name_get().start().await`.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`; endpoints are `{url}/xmlrpc/2/common` and so on.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The database name to pass to `authenticate` and `execute_kw`.
+    pub fn db(&self) -> &str {
+        &self.db
+    }
+
+    /// The administrator: `admin`/`admin`, uid 2, every access right.
+    pub fn admin(&self) -> Credentials {
+        Credentials {
+            login: "admin".into(),
+            password: "admin".into(),
+            uid: seed::ADMIN_UID,
+        }
+    }
+
+    /// The demo user: `demo`/`demo`, uid 6, a salesman (may not modify `crm.stage`).
+    pub fn demo(&self) -> Credentials {
+        Credentials {
+            login: "demo".into(),
+            password: "demo".into(),
+            uid: seed::DEMO_UID,
+        }
+    }
+
+    /// Stops accepting connections and ends the open ones.
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task.abort();
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
