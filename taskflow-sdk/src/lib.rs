@@ -1,6 +1,8 @@
 //! Typed async Rust SDK for TaskFlow's XML-RPC API.
 #![deny(missing_docs)]
 
+pub mod load;
+pub mod stream;
 pub mod xmlrpc;
 
 mod client;
