@@ -1,0 +1,212 @@
+//! The bulk loader against the embedded server: per-row errors mapped to global rows, both error
+//! policies, repeat runs that update, and retries that never duplicate.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use taskflow_sdk::load::ErrorPolicy;
+
+const BAD: [usize; 5] = [0, 499, 500, 1234, 2999];
+
+/// 3,000 leads in chunks of 500; the rows in `BAD` carry an invalid `type` selection key, so two
+/// of them sit on either side of the first chunk boundary.
+fn rows(prefix: &str) -> Vec<Vec<String>> {
+    (0..3000)
+        .map(|i| {
+            let kind = if BAD.contains(&i) {
+                "not_a_type"
+            } else {
+                "lead"
+            };
+            vec![
+                format!("bulk_test.{prefix}_{i}"),
+                format!("{prefix} {i}"),
+                kind.to_string(),
+            ]
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_policy_reports_the_bad_rows_of_the_first_rejected_chunk() {
+    let (_server, session) = support::demo_session().await;
+    let report = session
+        .loader("crm.lead", ["id", "name", "type"])
+        .chunk_size(500)
+        .concurrency(3)
+        .on_error(ErrorPolicy::Stop)
+        .run(rows("stop"))
+        .await
+        .expect("load runs");
+    assert!(report.stopped);
+    assert!(!report.is_complete());
+    let failed: Vec<usize> = report.failed.iter().map(|e| e.row).collect();
+    assert_eq!(failed, vec![0, 499], "{:?}", report.failed);
+    assert_eq!(
+        report.failed[0].external_id.as_deref(),
+        Some("bulk_test.stop_0")
+    );
+    assert_eq!(
+        report.failed[1].external_id.as_deref(),
+        Some("bulk_test.stop_499")
+    );
+    assert_eq!(report.failed[0].field.as_deref(), Some("type"));
+    assert!(
+        report.failed[0].message.contains("not_a_type"),
+        "{}",
+        report.failed[0].message
+    );
+    assert_eq!(report.not_imported, 498);
+    // Nothing of the rejected chunk landed.
+    let imported = support::count_leads(&session, "stop ").await;
+    assert_eq!(imported as u64, report.created);
+    assert_eq!(report.created % 500, 0, "only whole good chunks land");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skip_invalid_lands_every_good_row_and_a_rerun_updates() {
+    let (_server, session) = support::demo_session().await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let progress = Arc::clone(&seen);
+    let report = session
+        .loader("crm.lead", ["id", "name", "type"])
+        .chunk_size(500)
+        .on_error(ErrorPolicy::SkipInvalid)
+        .progress(move |p| progress.lock().unwrap().push((p.rows_done, p.rows_failed)))
+        .run(rows("skip"))
+        .await
+        .expect("load runs");
+    let failed: Vec<usize> = report.failed.iter().map(|e| e.row).collect();
+    assert_eq!(failed, BAD.to_vec());
+    let xids: Vec<&str> = report
+        .failed
+        .iter()
+        .filter_map(|e| e.external_id.as_deref())
+        .collect();
+    assert_eq!(
+        xids,
+        [
+            "bulk_test.skip_0",
+            "bulk_test.skip_499",
+            "bulk_test.skip_500",
+            "bulk_test.skip_1234",
+            "bulk_test.skip_2999"
+        ]
+    );
+    assert_eq!(report.created, 2995);
+    assert_eq!(report.updated, 0);
+    assert_eq!(report.chunks, 6);
+    assert!(!report.stopped);
+    assert_eq!(support::count_leads(&session, "skip ").await, 2995);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 6, "one progress report per chunk");
+    assert_eq!(seen.last(), Some(&(2995, 5)));
+    assert!(
+        seen.windows(2).all(|w| w[0].0 <= w[1].0),
+        "progress only grows: {seen:?}"
+    );
+
+    // The same external ids again: every good row updates, nothing is duplicated.
+    let again = session
+        .loader("crm.lead", ["id", "name", "type"])
+        .chunk_size(500)
+        .on_error(ErrorPolicy::SkipInvalid)
+        .run(rows("skip"))
+        .await
+        .expect("second load runs");
+    assert_eq!(
+        (again.created, again.updated, again.failed.len()),
+        (0, 2995, 5)
+    );
+    assert_eq!(support::count_leads(&session, "skip ").await, 2995);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fault_for_the_whole_import_is_an_error() {
+    let (_server, session) = support::demo_session().await;
+    let err = session
+        .loader("crm.lead", ["id", "no_such_field"])
+        .run(vec![vec!["x.y".to_string(), "v".to_string()]])
+        .await
+        .expect_err("unknown column");
+    assert!(err.is_fault(), "{err}");
+    assert!(err.to_string().contains("no_such_field"), "{err}");
+}
+
+fn plain_rows(prefix: &str, with_ids: bool, n: usize) -> Vec<Vec<String>> {
+    (0..n)
+        .map(|i| {
+            let name = format!("{prefix} {i}");
+            if with_ids {
+                vec![format!("retry_test.{prefix}_{i}"), name]
+            } else {
+                vec![name]
+            }
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_reply_is_resent_only_when_rows_have_external_ids() {
+    let (server, _) = support::demo_session().await;
+
+    // With external ids: the chunk whose reply was lost is resent, and updates instead of
+    // duplicating.
+    let (url, stats) =
+        support::proxy::start(server.addr().to_string(), "<string>load</string>", 1).await;
+    let session = support::login(&url, &server).await;
+    let report = session
+        .loader("crm.lead", ["id", "name"])
+        .chunk_size(100)
+        .concurrency(1)
+        .retries(3, Duration::from_millis(5))
+        .count_updates(false)
+        .run(plain_rows("keyed", true, 300))
+        .await
+        .expect("load completes");
+    assert_eq!(stats.dropped.load(Ordering::SeqCst), 1);
+    assert_eq!(report.chunks_retried, 1);
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(support::count_leads(&session, "keyed ").await, 300);
+
+    // Without external ids: never resent (the server committed it once already).
+    let (url, stats) =
+        support::proxy::start(server.addr().to_string(), "<string>load</string>", 1).await;
+    let session = support::login(&url, &server).await;
+    let report = session
+        .loader("crm.lead", ["name"])
+        .chunk_size(100)
+        .concurrency(1)
+        .retries(3, Duration::from_millis(5))
+        .on_error(ErrorPolicy::SkipInvalid)
+        .run(plain_rows("anonymous", false, 300))
+        .await
+        .expect("load runs");
+    assert_eq!(stats.dropped.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        stats.matched.load(Ordering::SeqCst),
+        3,
+        "three chunks, none sent twice"
+    );
+    assert_eq!(report.chunks_retried, 0);
+    let failed: BTreeSet<usize> = report.failed.iter().map(|e| e.row).collect();
+    assert_eq!(
+        failed,
+        (0..100).collect(),
+        "the undelivered chunk is reported row by row"
+    );
+    assert!(
+        report.failed[0].message.contains("not retried"),
+        "{}",
+        report.failed[0].message
+    );
+    assert_eq!(
+        support::count_leads(&session, "anonymous ").await,
+        300,
+        "no duplicates"
+    );
+}

@@ -1,0 +1,39 @@
+//! Helpers shared by the workspace's integration tests.
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use taskflow_sdk::{Client, Kwargs, Session};
+use taskflow_server::TestServer;
+
+/// A fresh embedded server and a session of its demo user.
+pub async fn demo_session() -> (TestServer, Session) {
+    let server = TestServer::start().await.expect("embedded server starts");
+    let session = login(&server.url(), &server).await;
+    (server, session)
+}
+
+/// Signs in as the server's demo user through `url` (the server itself, or a proxy before it).
+pub async fn login(url: &str, server: &TestServer) -> Session {
+    let demo = server.demo();
+    Client::builder()
+        .url(url)
+        .build()
+        .expect("client builds")
+        .authenticate(server.db(), &demo.login, &demo.password)
+        .await
+        .expect("demo user signs in")
+}
+
+/// How many `crm.lead` records have a name starting with `prefix`.
+pub async fn count_leads(session: &Session, prefix: &str) -> i64 {
+    session
+        .execute_kw(
+            "crm.lead",
+            "search_count",
+            ((("name", "=like", format!("{prefix}%")),),),
+            Kwargs::new(),
+        )
+        .await
+        .expect("search_count")
+}
