@@ -27,6 +27,13 @@ for prefix, model in MODELS:
     out = []
     for name, attrs in fields.items():
         field = {"name": name}
+        if not {"string", "type", "required", "readonly"} <= attrs.keys():
+            # res.users' reified group fields (sel_groups_*, in_group_*): fields_get reports them
+            # with their own attribute set, in their own order, whatever was asked. Keep them as is.
+            field.update({"string": attrs["string"], "type": attrs["type"], "readonly": False})
+            field["verbatim"] = [[k, v] for k, v in attrs.items()]
+            out.append(field)
+            continue
         for key in ATTRS:
             if key in attrs:
                 field[key] = attrs[key]

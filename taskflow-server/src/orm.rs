@@ -1085,6 +1085,9 @@ fn fields_get(
         .iter()
         .filter(|f| wanted.as_ref().is_none_or(|w| w.contains(f.name.as_str())))
         .map(|f| {
+            if let Some(verbatim) = &f.verbatim {
+                return (f.name.clone(), Value::Struct(verbatim.clone()));
+            }
             let members = attrs
                 .iter()
                 .filter_map(|a| attribute(model, f, a).map(|v| ((*a).to_owned(), v)))

@@ -124,6 +124,8 @@ pub struct Field {
     pub stored: bool,
     /// Whether `fields_get` reports the field as translatable.
     pub translate: bool,
+    /// The attributes `fields_get` reports verbatim, whatever is asked (res.users' group fields).
+    pub verbatim: Option<Vec<(String, Value)>>,
 }
 
 /// A default value, as `default_get` reports it or `create` applies it.
@@ -224,6 +226,7 @@ struct FieldJson {
     readonly: bool,
     relation: Option<String>,
     selection: Option<Vec<(serde_json::Value, String)>>,
+    verbatim: Option<Vec<(String, serde_json::Value)>>,
 }
 
 #[derive(Deserialize)]
@@ -313,6 +316,7 @@ fn magic_fields() -> Vec<FieldJson> {
         readonly: true,
         relation: relation.map(str::to_owned),
         selection: None,
+        verbatim: None,
     };
     vec![
         f("id", "ID", "integer", None),
@@ -354,6 +358,12 @@ fn build() -> Result<Registry, serde_json::Error> {
                     inverse: spec.inverse.get(&f.name).cloned(),
                     stored: !computed,
                     translate: spec.translated.contains(&f.name),
+                    verbatim: f.verbatim.map(|attrs| {
+                        attrs
+                            .into_iter()
+                            .map(|(k, v)| (k, json_to_value(&v)))
+                            .collect()
+                    }),
                     name: f.name,
                     type_name: f.ftype,
                     ftype,
