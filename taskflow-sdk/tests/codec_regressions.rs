@@ -81,3 +81,75 @@ fn truncated_document_is_a_syntax_error() {
     let err = xmlrpc::decode_response::<i64>(cut, &Limits::default()).unwrap_err();
     assert_eq!(err.kind(), DecodeErrorKind::Syntax, "{err}");
 }
+
+/// The path of an error at an unknown element was lost: rebuilding the path stopped with nothing
+/// at the unknown tag itself, so `<bigdecimal>` deep in a record had no `params[0][1]`.
+#[test]
+fn unknown_element_error_carries_its_path() {
+    let xml = response_xml(
+        "<value><array><data><value><int>1</int></value>\
+         <value><struct><member><name>amount</name><value><bigdecimal>1.0</bigdecimal></value>\
+         </member></struct></value></data></array></value>",
+    );
+    let err = xmlrpc::decode_response::<Value>(xml.as_bytes(), &Limits::default()).unwrap_err();
+    assert_eq!(err.kind(), DecodeErrorKind::Structure);
+    assert_eq!(err.path(), Some("params[0][1].amount"));
+    assert_eq!(err.offset(), Some(xml.find("<bigdecimal>").unwrap() as u64));
+}
+
+/// Values skipped for a target that ignores them (`IgnoredAny`, unknown struct members) were not
+/// held to `Limits::max_depth`: the same 100,000-deep document was refused as `Value` and accepted
+/// as `IgnoredAny`.
+#[test]
+fn skipped_values_obey_the_depth_limit() {
+    #[derive(Debug, Deserialize)]
+    struct OnlyId {
+        #[allow(dead_code)]
+        id: i64,
+    }
+    let deep = |depth: usize| {
+        format!(
+            "{}<value><int>1</int></value>{}",
+            "<value><array><data>".repeat(depth),
+            "</data></array></value>".repeat(depth)
+        )
+    };
+    let limits = Limits::default().max_depth(4);
+    let member = |depth: usize| {
+        response_xml(&format!(
+            "<value><struct><member><name>id</name><value><int>1</int></value></member>\
+             <member><name>skipped</name>{}</member><member><name>empty</name>\
+             {}<value><struct/></value>{}</member></struct></value>",
+            deep(depth),
+            "<value><array><data>".repeat(2),
+            "</data></array></value>".repeat(2)
+        ))
+    };
+    // The record is level 1: three more levels fit (`<struct/>` counts), four do not.
+    let fits = xmlrpc::decode_response::<OnlyId>(member(3).as_bytes(), &limits);
+    assert!(fits.is_ok(), "{fits:?}");
+    let empty_too_deep = member(3).replace(
+        "<value><struct/></value>",
+        "<value><array><data><value><struct/></value></data></array></value>",
+    );
+    let err = xmlrpc::decode_response::<OnlyId>(empty_too_deep.as_bytes(), &limits).unwrap_err();
+    assert_eq!(err.kind(), DecodeErrorKind::Limit, "{err}");
+    let err = xmlrpc::decode_response::<OnlyId>(member(4).as_bytes(), &limits).unwrap_err();
+    assert_eq!(err.kind(), DecodeErrorKind::Limit, "{err}");
+    assert_eq!(err.path(), Some("params[0].skipped[0][0][0]"));
+
+    let xml = response_xml(&deep(100_000));
+    let err =
+        xmlrpc::decode_response::<IgnoredAny>(xml.as_bytes(), &Limits::default()).unwrap_err();
+    assert_eq!(err.kind(), DecodeErrorKind::Limit);
+}
+
+/// serde's default type-mismatch text led with what was found ("invalid type: string \"x\",
+/// expected i64"); the codec's errors say what was expected, then what was found.
+#[test]
+fn type_mismatch_says_expected_then_found() {
+    let xml = response_xml("<value><string>x</string></value>");
+    let err = xmlrpc::decode_response::<i64>(xml.as_bytes(), &Limits::default()).unwrap_err();
+    assert_eq!(err.kind(), DecodeErrorKind::Type);
+    assert_eq!(err.message(), "expected i64, found string \"x\"");
+}

@@ -142,7 +142,7 @@ enum Opened<'de> {
     },
 }
 
-fn unexpected(expected: &str, found: &Tok<'_>) -> DecodeError {
+pub(crate) fn unexpected(expected: &str, found: &Tok<'_>) -> DecodeError {
     // A document that stops early is broken XML (truncated), not a misplaced tag.
     let kind = match found {
         Tok::Eof => DecodeErrorKind::Syntax,
@@ -497,10 +497,27 @@ impl<'de> Parser<'de> {
             Opened::Array { empty: false } => 2,
             _ => 0,
         };
+        // Skipping does not recurse, but a skipped value is held to the same depth limit as a
+        // decoded one, so that a document is accepted or refused whatever the target type.
         while level > 0 {
             match self.next_tok()? {
-                Tok::Start(_) => level += 1,
-                Tok::End(_) => level -= 1,
+                Tok::Start(tag) => {
+                    level += 1;
+                    if matches!(tag, Tag::Struct | Tag::Array) {
+                        self.enter()?;
+                    }
+                }
+                Tok::Empty(Tag::Struct | Tag::Array) => {
+                    self.enter()?;
+                    self.depth -= 1;
+                }
+                Tok::End(tag) => {
+                    level -= 1;
+                    // The outermost end is counted by `close_compound`.
+                    if level > 0 && matches!(tag, Tag::Struct | Tag::Array) {
+                        self.depth -= 1;
+                    }
+                }
                 Tok::Eof => {
                     return Err(DecodeError::new(
                         DecodeErrorKind::Syntax,
@@ -1261,7 +1278,10 @@ pub(crate) fn path_at(src: &str, offset: u64) -> Option<String> {
         let ev = reader.read_event().ok()?;
         match ev {
             Event::Start(e) => {
-                let tag = Tag::from_name(e.name().as_ref())?;
+                // An unknown element is where decoding failed: the path so far is its path.
+                let Some(tag) = Tag::from_name(e.name().as_ref()) else {
+                    break;
+                };
                 match (open.last(), tag) {
                     (_, Tag::Param) => {
                         segs.push(Seg::Param(params_seen));

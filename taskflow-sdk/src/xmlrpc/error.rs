@@ -90,6 +90,22 @@ impl serde::de::Error for DecodeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         DecodeError::new(DecodeErrorKind::Type, msg.to_string())
     }
+
+    // serde's own texts ("invalid type: string \"x\", expected i64") lead with what was found;
+    // say it the way the rest of the codec does: expected first, then found.
+    fn invalid_type(unexp: serde::de::Unexpected<'_>, exp: &dyn serde::de::Expected) -> Self {
+        DecodeError::new(
+            DecodeErrorKind::Type,
+            format!("expected {exp}, found {unexp}"),
+        )
+    }
+
+    fn invalid_value(unexp: serde::de::Unexpected<'_>, exp: &dyn serde::de::Expected) -> Self {
+        DecodeError::new(
+            DecodeErrorKind::Type,
+            format!("invalid value: expected {exp}, found {unexp}"),
+        )
+    }
 }
 
 /// A Rust value that cannot be written as XML-RPC.

@@ -229,11 +229,7 @@ fn decode_response_inner<'de, T: Deserialize<'de>>(
                     .at(position));
                 }
                 other => {
-                    return Err(DecodeError::new(
-                        DecodeErrorKind::Structure,
-                        format!("expected <param>, found {other}"),
-                    )
-                    .at(parser.position()));
+                    return Err(de::unexpected("<param>", &other).at(parser.position()));
                 }
             }
             let value = T::deserialize(&mut *parser)?;
@@ -248,11 +244,7 @@ fn decode_response_inner<'de, T: Deserialize<'de>>(
             Response::Fault(fault_from_value(value).map_err(|e| e.at(at))?)
         }
         other => {
-            return Err(DecodeError::new(
-                DecodeErrorKind::Structure,
-                format!("expected <params> or <fault>, found {other}"),
-            )
-            .at(parser.position()));
+            return Err(de::unexpected("<params> or <fault>", &other).at(parser.position()));
         }
     };
     parser.expect_end(Tag::MethodResponse)?;
@@ -330,11 +322,7 @@ fn decode_call_inner<'de, P: Deserialize<'de>>(
             empty: true,
         })?,
         other => {
-            return Err(DecodeError::new(
-                DecodeErrorKind::Structure,
-                format!("expected <params>, found {other}"),
-            )
-            .at(parser.position()));
+            return Err(de::unexpected("<params>", &other).at(parser.position()));
         }
     };
     parser.expect_eof()?;
