@@ -32,7 +32,7 @@ use crate::xmlrpc::{EncodeError, Value, to_value};
 ///     .await?
 ///     .with_context("lang", "en_US");
 /// let stages: Vec<Stage> = session
-///     .execute_kw("crm.stage", "search_read", ((),), Kwargs::new().fields(["name"]).order("sequence"))
+///     .execute_kw("crm.stage", "search_read", (), Kwargs::new().fields(["name"]).order("sequence"))
 ///     .await?;
 /// let count: i64 = session
 ///     .execute_kw("crm.lead", "search_count", ([("type", "=", "opportunity")],), Kwargs::new())
