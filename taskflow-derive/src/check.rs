@@ -1,0 +1,84 @@
+//! Rules across fields: one `id`, unique server names, field types the server can carry.
+
+use syn::Type;
+
+use crate::attr::Ctxt;
+use crate::ir::Model;
+
+pub(crate) fn model(model: &Model<'_>, cx: &mut Ctxt) {
+    unique_server_names(model, cx);
+    id_field(model, cx);
+    for field in &model.fields {
+        if let (Some(skip), Some(_)) = (field.skip, field.readonly) {
+            cx.error(
+                skip,
+                "`skip` and `readonly` conflict: a skipped field is never read nor written",
+            );
+        }
+        field_type(field.ty, cx);
+    }
+}
+
+fn unique_server_names(model: &Model<'_>, cx: &mut Ctxt) {
+    for (i, field) in model.fields.iter().enumerate() {
+        if field.skip.is_some() {
+            continue;
+        }
+        let earlier = model.fields[..i]
+            .iter()
+            .find(|f| f.skip.is_none() && f.server == field.server);
+        if let Some(earlier) = earlier {
+            cx.error(
+                field.server_span,
+                format!(
+                    "duplicate server field `{}`: field `{}` already reads it",
+                    field.server, earlier.ident
+                ),
+            );
+        }
+    }
+}
+
+fn id_field(model: &Model<'_>, cx: &mut Ctxt) {
+    if let Some(field) = model.fields.iter().find(|f| f.server == "id") {
+        if let Some(skip) = field.skip {
+            cx.error(
+                skip,
+                "the `id` field cannot be skipped: every record is read with its id",
+            );
+        }
+        return;
+    }
+    cx.error(
+        model.ident.span(),
+        format!(
+            "missing `id` field: a TaskflowModel struct needs `id: Id<{}>` to know its records",
+            model.ident
+        ),
+    );
+}
+
+/// Refuses types that can never hold a server value. Whether a named type is supported is left to
+/// the `FieldValue` trait bound, whose error lands on the field's type.
+fn field_type(ty: &Type, cx: &mut Ctxt) {
+    let problem = match ty {
+        Type::Reference(_) => "a borrowed type; use an owned one like `String`",
+        Type::Ptr(_) => "a raw pointer",
+        Type::BareFn(_) => "a function pointer",
+        Type::ImplTrait(_) | Type::TraitObject(_) => "a trait object",
+        Type::Never(_) => "the never type",
+        Type::Infer(_) => "`_`; write the type out",
+        Type::Tuple(_) => "a tuple; use Many2one<M> for an `[id, name]` pair",
+        Type::Slice(_) | Type::Array(_) => "an array; use One2many<M> or Many2many<M> for id lists",
+        Type::Paren(inner) => return field_type(&inner.elem, cx),
+        Type::Group(inner) => return field_type(&inner.elem, cx),
+        _ => return,
+    };
+    cx.error_spanned(
+        ty,
+        format!(
+            "unsupported field type `{}`: {problem}",
+            quote::ToTokens::to_token_stream(ty)
+        ),
+    );
+}

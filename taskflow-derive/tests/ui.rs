@@ -1,0 +1,8 @@
+//! Every user-facing error of the derives, with its message checked in (`ui/fail/*.stderr`).
+//! Regenerate with `TRYBUILD=overwrite cargo test -p taskflow-derive --test ui`, then read them.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/fail/*.rs");
+}

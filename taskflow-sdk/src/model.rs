@@ -1,0 +1,1065 @@
+//! The [`Model`] trait that `#[derive(TaskflowModel)]` implements, and the typed operations on it.
+//!
+//! The operations are ordinary generic functions, so application code can be generic over models
+//! (`fn sync<M: Model>(...)`); the derive adds inherent shortcuts (`Lead::create(...)`) that call
+//! them.
+//!
+//! ```no_run
+//! use taskflow_sdk::{Domain, Id, Model, Session, model};
+//!
+//! /// Copies every record's display name, whatever the model.
+//! async fn names<M: Model>(session: &Session) -> taskflow_sdk::Result<Vec<(Id<M>, String)>> {
+//!     let ids = model::search::<M>(session, Domain::all()).limit(100).await?;
+//!     model::name_get::<M>(session, &ids).await
+//! }
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+use crate::domain::Domain;
+use crate::fields::{FieldValue, Id, RawCommand};
+use crate::xmlrpc::Value;
+use crate::{FaultKind, Kwargs, Result, Session};
+
+/// A server model bound to a Rust struct. Implemented by `#[derive(TaskflowModel)]`.
+///
+/// ```
+/// use taskflow_sdk::{Id, Model, TaskflowModel};
+///
+/// #[derive(TaskflowModel, Debug)]
+/// #[taskflow(model = "crm.tag")]
+/// struct Tag {
+///     id: Id<Tag>,
+///     name: String,
+///     color: Option<i64>,
+/// }
+///
+/// assert_eq!(Tag::MODEL, "crm.tag");
+/// assert_eq!(Tag::FIELDS, ["id", "name", "color"]);
+/// ```
+pub trait Model: for<'de> Deserialize<'de> + Sized + 'static {
+    /// The server's model name, like `crm.lead`.
+    const MODEL: &'static str;
+    /// The server field names the struct reads, in declaration order (reads request exactly these).
+    const FIELDS: &'static [&'static str];
+    /// The companion values type used by create and write (`LeadValues` for `Lead`).
+    type Values: Into<ValueMap<Self>> + Default;
+    /// The field handles for domains (`LeadFields<R>` for `Lead`), rooted at model `R`.
+    type Fields<R>;
+
+    /// Field handles whose paths start with `prefix` (`"partner_id."`): how domains follow
+    /// many2one paths. `""` gives the model's own handles.
+    fn fields_at<R>(prefix: &str) -> Self::Fields<R>;
+
+    /// The record's id.
+    fn id(&self) -> Id<Self>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values sent by create and write
+
+/// One value to send for a field in create or write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WriteValue(pub(crate) WriteRepr);
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum WriteRepr {
+    Plain(Value),
+    Ref(i64),
+    Commands(Vec<RawCommand>),
+    Clear,
+}
+
+impl WriteValue {
+    /// A plain value (string, number, boolean, selection key...).
+    pub fn plain(value: Value) -> Self {
+        WriteValue(WriteRepr::Plain(value))
+    }
+
+    /// A relation written as the related record's id.
+    pub fn reference(id: i64) -> Self {
+        WriteValue(WriteRepr::Ref(id))
+    }
+
+    pub(crate) fn commands(commands: Vec<RawCommand>) -> Self {
+        WriteValue(WriteRepr::Commands(commands))
+    }
+
+    /// `false`: empties the field.
+    pub fn clear() -> Self {
+        WriteValue(WriteRepr::Clear)
+    }
+}
+
+impl Serialize for WriteValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            WriteRepr::Plain(value) => value.serialize(serializer),
+            WriteRepr::Ref(id) => serializer.serialize_i64(*id),
+            WriteRepr::Commands(commands) => {
+                let mut seq = serializer.serialize_seq(Some(commands.len()))?;
+                for command in commands {
+                    seq.serialize_element(command)?;
+                }
+                seq.end()
+            }
+            WriteRepr::Clear => serializer.serialize_bool(false),
+        }
+    }
+}
+
+/// Field values for create or write on model `M`: only the fields that were set are sent.
+///
+/// The generated values type (`LeadValues`) wraps one with typed setters; [`ValueMap::raw`] sets
+/// a field the struct does not declare.
+pub struct ValueMap<M> {
+    entries: Vec<(String, WriteValue)>,
+    model: PhantomData<fn() -> M>,
+}
+
+impl<M> ValueMap<M> {
+    /// No values.
+    pub fn new() -> Self {
+        ValueMap {
+            entries: Vec::new(),
+            model: PhantomData,
+        }
+    }
+
+    /// Sets `field` to an already encoded value, replacing an earlier one.
+    pub fn set(&mut self, field: &str, value: WriteValue) {
+        match self.entries.iter_mut().find(|(k, _)| k == field) {
+            Some(entry) => entry.1 = value,
+            None => self.entries.push((field.to_owned(), value)),
+        }
+    }
+
+    /// Sets `field` the way a struct field of type `T` is written.
+    pub fn set_typed<T: FieldValue>(&mut self, field: &str, value: T::Write) {
+        self.set(field, T::write_value(value));
+    }
+
+    /// Sets any field to a raw value.
+    #[must_use]
+    pub fn raw(mut self, field: &str, value: impl Into<Value>) -> Self {
+        self.set(field, WriteValue::plain(value.into()));
+        self
+    }
+
+    /// The value set for `field`.
+    pub fn get(&self, field: &str) -> Option<&WriteValue> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v)
+    }
+
+    /// The names of the fields set, in the order they were first set.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// True when no field is set.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(crate) fn into_entries(self) -> Vec<(String, WriteValue)> {
+        self.entries
+    }
+}
+
+impl<M> Default for ValueMap<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl<M> Clone for ValueMap<M> {
+    fn clone(&self) -> Self {
+        ValueMap {
+            entries: self.entries.clone(),
+            model: PhantomData,
+        }
+    }
+}
+impl<M> PartialEq for ValueMap<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+impl<M> fmt::Debug for ValueMap<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.entries.iter().map(|(k, v)| (k, v)))
+            .finish()
+    }
+}
+
+impl<M> Serialize for ValueMap<M> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Entries(&self.entries).serialize(serializer)
+    }
+}
+
+/// A list of field values serialized as a struct.
+pub(crate) struct Entries<'a>(pub(crate) &'a [(String, WriteValue)]);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Record decoding (called by generated `Deserialize` impls)
+
+/// Where a record being decoded stands: its model and, once read, its id. Names both in errors.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RecordCtx {
+    model: &'static str,
+    id: Option<i64>,
+}
+
+impl fmt::Display for RecordCtx {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.id {
+            Some(id) => write!(f, "{} record {id}", self.model),
+            None => write!(f, "{} record (id not read yet)", self.model),
+        }
+    }
+}
+
+/// The generated per-struct decoding state: one `Option` slot per field.
+#[doc(hidden)]
+pub trait RecordSlots: Default {
+    /// The record type built.
+    type Record;
+    /// The model name, for errors.
+    const MODEL: &'static str;
+    /// The slot of a server field name.
+    fn slot(name: &str) -> Option<usize>;
+    /// Reads the next map value into slot `slot`.
+    fn fill<'de, A: MapAccess<'de>>(
+        &mut self,
+        slot: usize,
+        map: &mut A,
+        ctx: &mut RecordCtx,
+    ) -> Result<(), A::Error>;
+    /// Builds the record once every member was read.
+    fn finish<E: de::Error>(self, ctx: &RecordCtx) -> Result<Self::Record, E>;
+}
+
+#[doc(hidden)]
+pub fn deserialize_record<'de, S: RecordSlots, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<S::Record, D::Error> {
+    deserializer.deserialize_map(RecordVisitor::<S>(PhantomData))
+}
+
+struct RecordVisitor<S>(PhantomData<S>);
+
+impl<'de, S: RecordSlots> Visitor<'de> for RecordVisitor<S> {
+    type Value = S::Record;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} record (a struct)", S::MODEL)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Record, A::Error> {
+        let mut slots = S::default();
+        let mut ctx = RecordCtx {
+            model: S::MODEL,
+            id: None,
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            match S::slot(&key) {
+                Some(slot) => slots.fill(slot, &mut map, &mut ctx)?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        slots.finish(&ctx)
+    }
+}
+
+/// Reads one field into its slot, naming the model, record and field when the value does not fit.
+#[doc(hidden)]
+pub fn fill_field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    ctx: &RecordCtx,
+    field: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::custom(format_args!(
+            "{ctx}: field `{field}` appears twice"
+        )));
+    }
+    match map.next_value::<T>() {
+        Ok(value) => {
+            *slot = Some(value);
+            Ok(())
+        }
+        Err(e) => Err(de::Error::custom(format_args!(
+            "{ctx}, field `{field}`: {e}"
+        ))),
+    }
+}
+
+/// Reads the `id` slot and remembers it for later errors.
+#[doc(hidden)]
+pub fn fill_id<'de, M, A: MapAccess<'de>>(
+    slot: &mut Option<Id<M>>,
+    map: &mut A,
+    ctx: &mut RecordCtx,
+) -> Result<(), A::Error> {
+    fill_field(slot, map, ctx, "id")?;
+    ctx.id = slot.map(Id::get);
+    Ok(())
+}
+
+/// Takes a filled slot; a field the server did not send is `None` for an `Option`, else an error.
+#[doc(hidden)]
+pub fn take_field<T: for<'de> Deserialize<'de>, E: de::Error>(
+    slot: Option<T>,
+    ctx: &RecordCtx,
+    field: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => T::deserialize(MissingField).map_err(|_: de::value::Error| {
+            E::custom(format_args!(
+                "{ctx}: field `{field}` is missing from the server's answer"
+            ))
+        }),
+    }
+}
+
+/// Names `T` as a field type: fails to compile, at the user's field, when `T` is not supported.
+#[doc(hidden)]
+pub fn assert_field<T: FieldValue>() {}
+
+/// Deserializes `None` for an `Option` and fails for anything else.
+struct MissingField;
+
+impl<'de> Deserializer<'de> for MissingField {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("missing field"))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_none()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+fn ids_arg<M>(ids: &[Id<M>]) -> Vec<i64> {
+    ids.iter().map(|id| id.get()).collect()
+}
+
+/// Creates one record and returns its id.
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+/// let id = Lead::create(session, Lead::values().name("New Lead")).await?;
+/// # Ok(()) }
+/// ```
+pub async fn create<M: Model>(session: &Session, values: impl Into<ValueMap<M>>) -> Result<Id<M>> {
+    let values = values.into();
+    session
+        .execute_kw(M::MODEL, "create", (values,), Kwargs::new())
+        .await
+}
+
+/// Creates several records in one call and returns their ids, in order.
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+/// let ids = Lead::create_many(session, [Lead::values().name("A"), Lead::values().name("B")]).await?;
+/// assert_eq!(ids.len(), 2);
+/// # Ok(()) }
+/// ```
+pub async fn create_many<M: Model, V: Into<ValueMap<M>>>(
+    session: &Session,
+    values: impl IntoIterator<Item = V>,
+) -> Result<Vec<Id<M>>> {
+    let values: Vec<ValueMap<M>> = values.into_iter().map(Into::into).collect();
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    session
+        .execute_kw(M::MODEL, "create", (values,), Kwargs::new())
+        .await
+}
+
+/// Writes the same values to every record in `ids`.
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session, id: Id<Lead>) -> taskflow_sdk::Result<()> {
+/// Lead::write(session, &[id], Lead::values().name("Lead Edited")).await?;
+/// # Ok(()) }
+/// ```
+pub async fn write<M: Model>(
+    session: &Session,
+    ids: &[Id<M>],
+    values: impl Into<ValueMap<M>>,
+) -> Result<()> {
+    let values = values.into();
+    let _: bool = session
+        .execute_kw(M::MODEL, "write", (ids_arg(ids), values), Kwargs::new())
+        .await?;
+    Ok(())
+}
+
+/// Reads the records in `ids` (exactly the struct's fields). Ids that no longer exist are left out,
+/// as the server does.
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session, id: Id<Lead>) -> taskflow_sdk::Result<()> {
+/// let leads: Vec<Lead> = Lead::read(session, &[id]).await?;
+/// println!("{}", leads[0].name);
+/// # Ok(()) }
+/// ```
+pub async fn read<M: Model>(session: &Session, ids: &[Id<M>]) -> Result<Vec<M>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    session
+        .execute_kw(
+            M::MODEL,
+            "read",
+            (ids_arg(ids),),
+            Kwargs::new().fields(M::FIELDS.iter().copied()),
+        )
+        .await
+}
+
+/// Deletes the records in `ids`.
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session, id: Id<Lead>) -> taskflow_sdk::Result<()> {
+/// Lead::unlink(session, &[id]).await?;
+/// # Ok(()) }
+/// ```
+pub async fn unlink<M: Model>(session: &Session, ids: &[Id<M>]) -> Result<()> {
+    let _: bool = session
+        .execute_kw(M::MODEL, "unlink", (ids_arg(ids),), Kwargs::new())
+        .await?;
+    Ok(())
+}
+
+/// Counts the records matching `domain`.
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+/// let n = Lead::search_count(session, Lead::fields().name.ilike("desk")).await?;
+/// # Ok(()) }
+/// ```
+pub async fn search_count<M: Model>(session: &Session, domain: Domain<M>) -> Result<u64> {
+    session
+        .execute_kw(M::MODEL, "search_count", (domain,), Kwargs::new())
+        .await
+}
+
+/// The records' display names. Uses `name_get`, and on servers that dropped it (the method does
+/// not exist) reads `display_name` instead.
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session, id: Id<Lead>) -> taskflow_sdk::Result<()> {
+/// let names = Lead::name_get(session, &[id]).await?;
+/// assert_eq!(names[0].0, id);
+/// # Ok(()) }
+/// ```
+pub async fn name_get<M: Model>(session: &Session, ids: &[Id<M>]) -> Result<Vec<(Id<M>, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    match session
+        .execute_kw(M::MODEL, "name_get", (ids_arg(ids),), Kwargs::new())
+        .await
+    {
+        Err(e) if is_missing_method(&e, "name_get") => {
+            #[derive(serde::Deserialize)]
+            #[serde(crate = "serde")]
+            struct DisplayName<M> {
+                id: Id<M>,
+                display_name: Option<String>,
+            }
+            let rows: Vec<DisplayName<M>> = session
+                .execute_kw(
+                    M::MODEL,
+                    "read",
+                    (ids_arg(ids),),
+                    Kwargs::new().fields(["display_name"]),
+                )
+                .await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| (r.id, r.display_name.unwrap_or_default()))
+                .collect())
+        }
+        other => other,
+    }
+}
+
+/// True for the fault a server gives for a method the model does not have.
+fn is_missing_method(error: &crate::Error, method: &str) -> bool {
+    error.fault().is_some_and(|fault| {
+        fault.kind() == FaultKind::ServerError
+            && fault.message().contains(&format!("'{method}'"))
+            && fault.message().contains("does not exist")
+    })
+}
+
+/// Describes one field as `fields_get` reports it.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct FieldInfo {
+    /// The label.
+    #[serde(default)]
+    pub string: String,
+    /// The server's field type (`char`, `many2one`, `selection`...).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Whether the field must be set.
+    #[serde(default)]
+    pub required: bool,
+    /// Whether the field is read-only.
+    #[serde(default)]
+    pub readonly: bool,
+    /// The related model of a relational field.
+    #[serde(default)]
+    pub relation: Option<String>,
+    /// The keys and labels of a selection field.
+    #[serde(default)]
+    pub selection: Option<Vec<(String, String)>>,
+}
+
+/// Describes the model's fields (type, label, required, read-only, relation, selection).
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+/// let fields = Lead::fields_get(session).await?;
+/// assert_eq!(fields["partner_id"].relation.as_deref(), Some("res.partner"));
+/// # Ok(()) }
+/// ```
+pub async fn fields_get<M: Model>(session: &Session) -> Result<BTreeMap<String, FieldInfo>> {
+    session
+        .execute_kw(
+            M::MODEL,
+            "fields_get",
+            (),
+            Kwargs::new().insert(
+                "attributes",
+                [
+                    "string",
+                    "type",
+                    "required",
+                    "readonly",
+                    "relation",
+                    "selection",
+                ],
+            ),
+        )
+        .await
+}
+
+/// A `search` or `search_read` call being built: set `limit`, `offset`, `order` or context keys,
+/// then `.await` it.
+#[must_use = "a search does nothing until awaited"]
+pub struct Search<'s, M, R> {
+    session: &'s Session,
+    method: &'static str,
+    domain: Domain<M>,
+    kwargs: Kwargs,
+    output: PhantomData<fn() -> R>,
+}
+
+impl<M, R> Search<'_, M, R> {
+    /// At most `limit` records.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.kwargs = self.kwargs.limit(limit);
+        self
+    }
+
+    /// Skips the first `offset` records.
+    pub fn offset(mut self, offset: u32) -> Self {
+        self.kwargs = self.kwargs.offset(offset);
+        self
+    }
+
+    /// Sort order, like `"expected_revenue desc, id"`.
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.kwargs = self.kwargs.order(order);
+        self
+    }
+
+    /// Sets a context key for this call (`active_test`, `lang`...).
+    pub fn context(mut self, key: impl Into<String>, value: impl Serialize) -> Self {
+        self.kwargs = self.kwargs.context(key, value);
+        self
+    }
+}
+
+impl<'s, M: Model, R: for<'de> Deserialize<'de> + Send + 's> IntoFuture for Search<'s, M, R> {
+    type Output = Result<R>;
+    type IntoFuture = BoxFuture<'s, Result<R>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            self.session
+                .execute_kw(M::MODEL, self.method, (self.domain,), self.kwargs)
+                .await
+        })
+    }
+}
+
+/// Searches ids matching `domain`; set `limit`, `offset`, `order` on the result, then `.await`.
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+/// let ids: Vec<Id<Lead>> = Lead::search(session, Lead::fields().name.ilike("desk"))
+///     .order("id desc")
+///     .limit(5)
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub fn search<M: Model>(session: &Session, domain: Domain<M>) -> Search<'_, M, Vec<Id<M>>> {
+    Search {
+        session,
+        method: "search",
+        domain,
+        kwargs: Kwargs::new(),
+        output: PhantomData,
+    }
+}
+
+/// Reads the records matching `domain` (exactly the struct's fields); set `limit`, `offset`,
+/// `order` on the result, then `.await`.
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")]
+/// # struct Lead { id: Id<Lead>, name: String, expected_revenue: f64 }
+/// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+/// let f = Lead::fields();
+/// let big: Vec<Lead> = Lead::search_read(session, f.expected_revenue.gt(10_000.0) & f.name.ilike("desk"))
+///     .order("expected_revenue desc")
+///     .limit(50)
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub fn search_read<M: Model>(session: &Session, domain: Domain<M>) -> Search<'_, M, Vec<M>> {
+    Search {
+        session,
+        method: "search_read",
+        domain,
+        kwargs: Kwargs::new().fields(M::FIELDS.iter().copied()),
+        output: PhantomData,
+    }
+}
+
+/// A `name_search` call being built: set `domain`, `operator`, `limit`, then `.await` it.
+#[must_use = "a name search does nothing until awaited"]
+pub struct NameSearch<'s, M> {
+    session: &'s Session,
+    name: String,
+    domain: Domain<M>,
+    operator: String,
+    limit: Option<u32>,
+}
+
+impl<M> NameSearch<'_, M> {
+    /// Restricts the candidates to `domain`.
+    pub fn domain(mut self, domain: Domain<M>) -> Self {
+        self.domain = domain;
+        self
+    }
+
+    /// How the name is matched (default `ilike`).
+    pub fn operator(mut self, operator: impl Into<String>) -> Self {
+        self.operator = operator.into();
+        self
+    }
+
+    /// At most `limit` results (the server's default is 100).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+}
+
+impl<'s, M: Model> IntoFuture for NameSearch<'s, M> {
+    type Output = Result<Vec<(Id<M>, String)>>;
+    type IntoFuture = BoxFuture<'s, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let mut kwargs = Kwargs::new()
+                .insert("name", &self.name)
+                .insert("args", &self.domain)
+                .insert("operator", &self.operator);
+            if let Some(limit) = self.limit {
+                kwargs = kwargs.limit(limit);
+            }
+            self.session
+                .execute_kw(M::MODEL, "name_search", (), kwargs)
+                .await
+        })
+    }
+}
+
+/// Finds records by display name; returns `(id, display name)` pairs.
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+/// let found = Lead::name_search(session, "Transcript").limit(5).await?;
+/// # Ok(()) }
+/// ```
+pub fn name_search<M: Model>(session: &Session, name: impl Into<String>) -> NameSearch<'_, M> {
+    NameSearch {
+        session,
+        name: name.into(),
+        domain: Domain::all(),
+        operator: "ilike".to_owned(),
+        limit: None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// load
+
+/// What `load` answered: the ids of the loaded rows, or the messages explaining why rows were
+/// refused (the server then loads nothing).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct LoadOutcome<M> {
+    /// The ids of the rows, in row order; `None` when the batch was refused.
+    pub ids: Option<Vec<Id<M>>>,
+    /// Per-row messages (errors, or warnings next to ids).
+    pub messages: Vec<LoadMessage>,
+}
+
+impl<M> LoadOutcome<M> {
+    /// The ids, or the messages when the batch was refused.
+    pub fn into_result(self) -> std::result::Result<Vec<Id<M>>, Vec<LoadMessage>> {
+        match self.ids {
+            Some(ids) => Ok(ids),
+            None => Err(self.messages),
+        }
+    }
+}
+
+/// One message of `load` about one row.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LoadMessage {
+    /// `error` or `warning`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The server's text.
+    #[serde(default)]
+    pub message: String,
+    /// The row index (from 0) in the batch.
+    #[serde(default)]
+    pub record: Option<u64>,
+    /// The server name of the field concerned.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// The external id of the row (filled in by the client from `record`).
+    #[serde(skip)]
+    pub external_id: Option<String>,
+}
+
+impl fmt::Display for LoadMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.kind)?;
+        if let Some(xid) = &self.external_id {
+            write!(f, " in row `{xid}`")?;
+        } else if let Some(record) = self.record {
+            write!(f, " in row {record}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(crate = "serde")]
+struct RawLoad<M> {
+    ids: Option<Vec<Id<M>>>,
+    #[serde(default)]
+    messages: Vec<LoadMessage>,
+}
+
+/// Imports rows keyed by external id (`module.name`; without a module, the server files it under
+/// `__import__`): a known external id updates its record, a new one creates one.
+///
+/// Relations are sent by database id (`partner_id/.id`); x2many fields take [`Command::link`] and
+/// [`Command::set`] only, since an import cannot create or delete related records.
+///
+/// [`Command::link`]: crate::Command::link
+/// [`Command::set`]: crate::Command::set
+///
+/// ```no_run
+/// # use taskflow_sdk::{Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+/// let report = Lead::load(session, [
+///     ("__import__.lead_1", Lead::values().name("Imported lead 1")),
+///     ("__import__.lead_2", Lead::values().name("Imported lead 2")),
+/// ]).await?;
+/// match report.into_result() {
+///     Ok(ids) => println!("loaded {ids:?}"),
+///     Err(messages) => messages.iter().for_each(|m| eprintln!("{m}")),
+/// }
+/// # Ok(()) }
+/// ```
+pub async fn load<M: Model, X: Into<String>, V: Into<ValueMap<M>>>(
+    session: &Session,
+    rows: impl IntoIterator<Item = (X, V)>,
+) -> Result<LoadOutcome<M>> {
+    let rows: Vec<(String, ValueMap<M>)> = rows
+        .into_iter()
+        .map(|(xid, values)| (xid.into(), values.into()))
+        .collect();
+    let table = match load_table(&rows) {
+        Ok(table) => table,
+        Err(messages) => {
+            return Ok(LoadOutcome {
+                ids: None,
+                messages,
+            });
+        }
+    };
+    if table.rows.is_empty() {
+        return Ok(LoadOutcome {
+            ids: Some(Vec::new()),
+            messages: Vec::new(),
+        });
+    }
+    let raw: RawLoad<M> = session
+        .execute_kw(M::MODEL, "load", (table.columns, table.rows), Kwargs::new())
+        .await?;
+    let mut messages = raw.messages;
+    for message in &mut messages {
+        message.external_id = message
+            .record
+            .and_then(|r| rows.get(r as usize))
+            .map(|(xid, _)| xid.clone());
+    }
+    Ok(LoadOutcome {
+        ids: raw.ids,
+        messages,
+    })
+}
+
+#[derive(Debug)]
+struct LoadTable {
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+/// Turns typed rows into `load`'s string table, or the client-side messages for rows that
+/// cannot be imported.
+fn load_table<M>(
+    rows: &[(String, ValueMap<M>)],
+) -> std::result::Result<LoadTable, Vec<LoadMessage>> {
+    let mut fields: Vec<(&str, bool)> = Vec::new(); // (name, by database id)
+    for (_, values) in rows {
+        for (name, value) in &values.entries {
+            let by_id = matches!(value.0, WriteRepr::Ref(_) | WriteRepr::Commands(_));
+            match fields.iter_mut().find(|(n, _)| n == name) {
+                Some(entry) => entry.1 |= by_id,
+                None => fields.push((name, by_id)),
+            }
+        }
+    }
+    let mut messages = Vec::new();
+    let mut table = Vec::with_capacity(rows.len());
+    for (index, (xid, values)) in rows.iter().enumerate() {
+        let mut row = Vec::with_capacity(fields.len() + 1);
+        row.push(xid.clone());
+        for (name, _) in &fields {
+            let cell = match values.get(name) {
+                None => Ok(String::new()),
+                Some(value) => load_cell(value),
+            };
+            match cell {
+                Ok(cell) => row.push(cell),
+                Err(problem) => messages.push(LoadMessage {
+                    kind: "error".to_owned(),
+                    message: problem,
+                    record: Some(index as u64),
+                    field: Some((*name).to_owned()),
+                    external_id: Some(xid.clone()),
+                }),
+            }
+        }
+        table.push(row);
+    }
+    if !messages.is_empty() {
+        return Err(messages);
+    }
+    let mut columns = vec!["id".to_owned()];
+    columns.extend(fields.iter().map(|(name, by_id)| {
+        if *by_id {
+            format!("{name}/.id")
+        } else {
+            (*name).to_owned()
+        }
+    }));
+    Ok(LoadTable {
+        columns,
+        rows: table,
+    })
+}
+
+fn load_cell(value: &WriteValue) -> std::result::Result<String, String> {
+    match &value.0 {
+        WriteRepr::Plain(Value::String(s)) => Ok(s.clone()),
+        WriteRepr::Plain(Value::Int(i)) => Ok(i.to_string()),
+        WriteRepr::Plain(Value::Double(d)) => Ok(d.to_string()),
+        WriteRepr::Plain(Value::Bool(b)) => Ok(if *b { "1" } else { "0" }.to_owned()),
+        WriteRepr::Plain(Value::Nil) | WriteRepr::Clear => Ok(String::new()),
+        WriteRepr::Plain(other) => Err(format!(
+            "a {} value cannot be imported with load",
+            other.type_name()
+        )),
+        WriteRepr::Ref(id) => Ok(id.to_string()),
+        WriteRepr::Commands(commands) => {
+            let mut ids = Vec::new();
+            for command in commands {
+                match command {
+                    RawCommand::Link(id) => ids.push(*id),
+                    RawCommand::Set(set) => {
+                        ids.clear();
+                        ids.extend(set);
+                    }
+                    RawCommand::Clear => ids.clear(),
+                    _ => {
+                        return Err(
+                            "load only takes link, set and clear commands for x2many fields"
+                                .to_owned(),
+                        );
+                    }
+                }
+            }
+            Ok(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Command;
+    use crate::xmlrpc::to_value;
+
+    struct Tag;
+
+    #[test]
+    fn value_map_sends_only_what_was_set_and_replaces() {
+        let mut values = ValueMap::<Tag>::new().raw("name", "a");
+        values.set("color", WriteValue::clear());
+        values.set("name", WriteValue::plain("b".into()));
+        assert_eq!(
+            to_value(&values).unwrap(),
+            Value::Struct(vec![
+                ("name".into(), "b".into()),
+                ("color".into(), Value::Bool(false)),
+            ])
+        );
+    }
+
+    #[test]
+    fn load_table_uses_database_id_columns_for_relations() {
+        let mut a = ValueMap::<Tag>::new()
+            .raw("name", "A")
+            .raw("probability", 1.5);
+        a.set("partner_id", WriteValue::reference(7));
+        a.set(
+            "tag_ids",
+            WriteValue::commands(vec![
+                Command::<Tag>::link(Id::new(1)).raw().clone(),
+                Command::<Tag>::link(Id::new(2)).raw().clone(),
+            ]),
+        );
+        let b = ValueMap::<Tag>::new().raw("name", "B").raw("active", false);
+        let table = load_table(&[("x.a".to_owned(), a), ("x.b".to_owned(), b)]).unwrap();
+        assert_eq!(
+            table.columns,
+            [
+                "id",
+                "name",
+                "probability",
+                "partner_id/.id",
+                "tag_ids/.id",
+                "active"
+            ]
+        );
+        assert_eq!(table.rows[0], ["x.a", "A", "1.5", "7", "1,2", ""]);
+        assert_eq!(table.rows[1], ["x.b", "B", "", "", "", "0"]);
+    }
+
+    #[test]
+    fn load_table_refuses_commands_an_import_cannot_express() {
+        let mut a = ValueMap::<Tag>::new();
+        a.set(
+            "tag_ids",
+            WriteValue::commands(vec![Command::<Tag>::delete(Id::new(1)).raw().clone()]),
+        );
+        let messages = load_table(&[("x.a".to_owned(), a)]).unwrap_err();
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].external_id.as_deref(), Some("x.a"));
+        assert_eq!(messages[0].field.as_deref(), Some("tag_ids"));
+        assert!(messages[0].to_string().contains("link, set and clear"));
+    }
+}

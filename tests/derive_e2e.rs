@@ -1,0 +1,594 @@
+//! `#[derive(TaskflowModel)]` end to end against the embedded server: every typed method and every
+//! x2many command, each checked by reading back.
+
+use taskflow_sdk::model::{self, ValueMap};
+use taskflow_sdk::{
+    Client, Command, Date, DateTime, Domain, Id, Kwargs, Many2many, Many2one, Model, One2many,
+    Selection, Session, TaskflowModel,
+};
+use taskflow_server::TestServer;
+
+#[derive(TaskflowModel, Debug, Clone)]
+#[taskflow(model = "res.partner")]
+pub struct Partner {
+    pub id: Id<Partner>,
+    pub name: String,
+    pub email: Option<String>,
+    pub is_company: bool,
+    pub parent_id: Option<Many2one<Partner>>,
+    pub child_ids: One2many<Partner>,
+    /// Partner and Lead point at each other.
+    #[taskflow(readonly)]
+    pub opportunity_ids: One2many<Lead>,
+}
+
+#[derive(TaskflowModel, Debug, Clone)]
+#[taskflow(model = "crm.tag")]
+pub struct Tag {
+    pub id: Id<Tag>,
+    pub name: String,
+}
+
+#[derive(Selection, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeadType {
+    Lead,
+    Opportunity,
+}
+
+#[derive(Selection, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    #[taskflow(rename = "0")]
+    Low,
+    #[taskflow(rename = "1")]
+    Medium,
+    #[taskflow(rename = "2")]
+    High,
+    #[taskflow(rename = "3")]
+    VeryHigh,
+}
+
+#[derive(TaskflowModel, Debug, Clone)]
+#[taskflow(model = "crm.lead")]
+pub struct Lead {
+    pub id: Id<Lead>,
+    pub name: String,
+    #[taskflow(rename = "type")]
+    pub kind: LeadType,
+    pub partner_id: Option<Many2one<Partner>>,
+    pub tag_ids: Many2many<Tag>,
+    pub expected_revenue: f64,
+    pub priority: Priority,
+    pub date_deadline: Option<Date>,
+    pub contact_name: Option<String>,
+    #[taskflow(readonly)]
+    pub create_date: Option<DateTime>,
+}
+
+async fn admin(server: &TestServer) -> Session {
+    let admin = server.admin();
+    Client::new(&server.url())
+        .expect("client builds")
+        .authenticate(server.db(), &admin.login, &admin.password)
+        .await
+        .expect("admin signs in")
+}
+
+async fn deco_addict(session: &Session) -> Id<Partner> {
+    let found = Partner::name_search(session, "Deco Addict")
+        .limit(1)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0].0
+}
+
+#[tokio::test]
+async fn create_read_write_search_and_unlink() {
+    let server = TestServer::start().await.unwrap();
+    let s = admin(&server).await;
+    let deco = deco_addict(&s).await;
+    let deadline = Date::new(2026, 12, 31).unwrap();
+
+    let id = Lead::create(
+        &s,
+        Lead::values()
+            .name("E2E crud pilot")
+            .kind(LeadType::Opportunity)
+            .partner_id(deco)
+            .expected_revenue(12_500.5)
+            .priority(Priority::High)
+            .date_deadline(deadline)
+            .contact_name("Ann"),
+    )
+    .await
+    .unwrap();
+    let more = Lead::create_many(
+        &s,
+        [
+            Lead::values().name("E2E crud second").kind(LeadType::Lead),
+            Lead::values().name("E2E crud third").expected_revenue(99.0),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(more.len(), 2);
+    assert!(more[0] != id && more[1] != id && more[0] != more[1]);
+
+    let lead = Lead::read(&s, &[id]).await.unwrap().remove(0);
+    assert_eq!(lead.id, id);
+    assert_eq!(lead.name, "E2E crud pilot");
+    assert_eq!(lead.kind, LeadType::Opportunity);
+    assert_eq!(lead.partner_id.as_ref().map(|p| p.id), Some(deco));
+    assert_eq!(lead.partner_id.as_ref().unwrap().name, "Deco Addict");
+    assert_eq!(lead.expected_revenue, 12_500.5);
+    assert_eq!(lead.priority, Priority::High);
+    assert_eq!(lead.date_deadline, Some(deadline));
+    assert_eq!(lead.contact_name.as_deref(), Some("Ann"));
+    assert!(lead.create_date.is_some());
+    assert!(lead.tag_ids.is_empty());
+
+    // One write, several ids, the same values; clearing is explicit.
+    let all = [id, more[0], more[1]];
+    Lead::write(
+        &s,
+        &all,
+        Lead::values()
+            .name("E2E crud renamed")
+            .clear_date_deadline()
+            .clear_partner_id(),
+    )
+    .await
+    .unwrap();
+    let leads = Lead::read(&s, &all).await.unwrap();
+    assert_eq!(leads.len(), 3);
+    for lead in &leads {
+        assert_eq!(lead.name, "E2E crud renamed");
+        assert_eq!(lead.date_deadline, None);
+        assert_eq!(lead.partner_id, None);
+    }
+    // Fields not set are not sent: the other values survived the write.
+    let first = leads.iter().find(|l| l.id == id).unwrap();
+    assert_eq!(first.contact_name.as_deref(), Some("Ann"));
+    assert_eq!(first.priority, Priority::High);
+
+    let names = Lead::name_get(&s, &all).await.unwrap();
+    assert_eq!(names.len(), 3);
+    assert!(
+        names
+            .iter()
+            .all(|(i, n)| all.contains(i) && n == "E2E crud renamed")
+    );
+
+    let f = Lead::fields();
+    let mine = f.name.eq("E2E crud renamed");
+    assert_eq!(Lead::search_count(&s, mine.clone()).await.unwrap(), 3);
+    let mut sorted = all.to_vec();
+    sorted.sort();
+    let page = Lead::search(&s, mine.clone())
+        .order("id desc")
+        .offset(1)
+        .limit(1)
+        .await
+        .unwrap();
+    assert_eq!(page, [sorted[1]]);
+    let page: Vec<Lead> = Lead::search_read(&s, mine.clone())
+        .order("id asc")
+        .limit(2)
+        .await
+        .unwrap();
+    assert_eq!(page.iter().map(|l| l.id).collect::<Vec<_>>(), &sorted[..2]);
+    let found = Lead::name_search(&s, "crud renamed")
+        .limit(10)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 3, "{found:?}");
+
+    let fields = Lead::fields_get(&s).await.unwrap();
+    assert_eq!(fields["partner_id"].kind, "many2one");
+    assert_eq!(
+        fields["partner_id"].relation.as_deref(),
+        Some("res.partner")
+    );
+    let keys: Vec<&str> = fields["type"]
+        .selection
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(keys, LeadType::KEYS);
+
+    Lead::unlink(&s, &all).await.unwrap();
+    assert_eq!(Lead::search_count(&s, mine).await.unwrap(), 0);
+    assert!(Lead::read(&s, &all).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn typed_domains_run_on_the_server() {
+    let server = TestServer::start().await.unwrap();
+    let s = admin(&server).await;
+    let deco = deco_addict(&s).await;
+    let a = Lead::create(
+        &s,
+        Lead::values()
+            .name("E2E domain A")
+            .partner_id(deco)
+            .expected_revenue(50_000.0),
+    )
+    .await
+    .unwrap();
+    let b = Lead::create(
+        &s,
+        Lead::values().name("E2E domain B").expected_revenue(10.0),
+    )
+    .await
+    .unwrap();
+    let c = Lead::create(&s, Lead::values().name("E2E domain C").kind(LeadType::Lead))
+        .await
+        .unwrap();
+
+    let f = Lead::fields();
+    let ours = || f.name.like("E2E domain");
+    let ids = |d: Domain<Lead>| {
+        let s = s.clone();
+        async move {
+            let mut ids = Lead::search(&s, d).await.unwrap();
+            ids.sort();
+            ids
+        }
+    };
+    assert_eq!(ids(ours() & f.expected_revenue.gt(1_000.0)).await, [a]);
+    assert_eq!(
+        ids(ours() & f.partner_id.related().name.ilike("deco")).await,
+        [a]
+    );
+    assert_eq!(ids(ours() & f.partner_id.is_set()).await, [a]);
+    assert_eq!(ids(ours() & !f.partner_id.is_set()).await, [b, c]);
+    assert_eq!(
+        ids(ours() & (f.id.eq(a) | f.kind.eq(LeadType::Lead))).await,
+        [a, c]
+    );
+    assert_eq!(ids(ours() & f.id.in_([b, c])).await, [b, c]);
+    assert_eq!(ids(ours() & f.id.not_in([b, c])).await, [a]);
+    assert_eq!(ids(ours() & f.name.ne("E2E domain B")).await, [a, c]);
+    assert_eq!(
+        ids(ours() & f.expected_revenue.ge(10.0) & f.expected_revenue.le(10.0)).await,
+        [b]
+    );
+    // A raw domain still works, and mixes with typed leaves.
+    let raw = Domain::leaf("name", "=like", "E2E domain _");
+    assert_eq!(ids(raw & f.expected_revenue.lt(20.0)).await.len(), 2);
+}
+
+#[tokio::test]
+async fn many2many_commands_each_checked_by_reading_back() {
+    let server = TestServer::start().await.unwrap();
+    let s = admin(&server).await;
+    let t = Tag::create_many(
+        &s,
+        ["E2E t1", "E2E t2", "E2E t3"].map(|n| Tag::values().name(n)),
+    )
+    .await
+    .unwrap();
+    let (t1, t2, t3) = (t[0], t[1], t[2]);
+    let tags_of = |id: Id<Lead>| {
+        let s = s.clone();
+        async move {
+            let mut ids = Lead::read(&s, &[id]).await.unwrap()[0].tag_ids.to_vec();
+            ids.sort();
+            ids
+        }
+    };
+
+    // (4, id): link.
+    let lead = Lead::create(
+        &s,
+        Lead::values()
+            .name("E2E tags")
+            .tag_ids([Command::link(t1), Command::link(t2)]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(tags_of(lead).await, [t1, t2]);
+
+    // (3, id): unlink only; the tag survives.
+    Lead::write(&s, &[lead], Lead::values().tag_ids([Command::unlink(t1)]))
+        .await
+        .unwrap();
+    assert_eq!(tags_of(lead).await, [t2]);
+    assert_eq!(Tag::read(&s, &[t1]).await.unwrap().len(), 1);
+
+    // (0, 0, values): create and link.
+    Lead::write(
+        &s,
+        &[lead],
+        Lead::values().tag_ids([Command::create(Tag::values().name("E2E created"))]),
+    )
+    .await
+    .unwrap();
+    let now = tags_of(lead).await;
+    assert_eq!(now.len(), 2);
+    let created = *now.iter().find(|&&i| i != t2).unwrap();
+    assert_eq!(
+        Tag::read(&s, &[created]).await.unwrap()[0].name,
+        "E2E created"
+    );
+
+    // (1, id, values): update the related record.
+    Lead::write(
+        &s,
+        &[lead],
+        Lead::values().tag_ids([Command::update(t2, Tag::values().name("E2E t2 renamed"))]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        Tag::read(&s, &[t2]).await.unwrap()[0].name,
+        "E2E t2 renamed"
+    );
+    assert_eq!(tags_of(lead).await, [t2, created]);
+
+    // (2, id): unlink and delete the related record.
+    Lead::write(&s, &[lead], Lead::values().tag_ids([Command::delete(t2)]))
+        .await
+        .unwrap();
+    assert_eq!(tags_of(lead).await, [created]);
+    assert!(Tag::read(&s, &[t2]).await.unwrap().is_empty());
+
+    // (6, 0, ids): replace.
+    Lead::write(
+        &s,
+        &[lead],
+        Lead::values().tag_ids([Command::set([t1, t3])]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(tags_of(lead).await, [t1, t3]);
+
+    // (5, 0, 0): clear, deleting nothing.
+    Lead::write(&s, &[lead], Lead::values().tag_ids([Command::clear()]))
+        .await
+        .unwrap();
+    assert!(tags_of(lead).await.is_empty());
+    assert_eq!(Tag::read(&s, &[t1, t3, created]).await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn one2many_commands_on_a_self_referential_model() {
+    let server = TestServer::start().await.unwrap();
+    let s = admin(&server).await;
+
+    // Children created in the same call as their parent.
+    let company = Partner::create(
+        &s,
+        Partner::values()
+            .name("E2E Industries")
+            .is_company(true)
+            .child_ids([
+                Command::create(Partner::values().name("E2E Alice")),
+                Command::create(Partner::values().name("E2E Bob")),
+            ]),
+    )
+    .await
+    .unwrap();
+    let parent = Partner::read(&s, &[company]).await.unwrap().remove(0);
+    assert!(parent.is_company);
+    assert_eq!(parent.child_ids.len(), 2);
+    let children = Partner::read(&s, parent.child_ids.ids()).await.unwrap();
+    let by_name = |name: &str| children.iter().find(|c| c.name == name).unwrap().id;
+    let (alice, bob) = (by_name("E2E Alice"), by_name("E2E Bob"));
+    for child in &children {
+        assert_eq!(child.parent_id.as_ref().unwrap().id, company);
+        assert_eq!(child.parent_id.as_ref().unwrap().name, "E2E Industries");
+    }
+
+    // (1) update, (2) delete, (0) create in one write.
+    Partner::write(
+        &s,
+        &[company],
+        Partner::values().child_ids([
+            Command::update(alice, Partner::values().email("alice@e2e.example")),
+            Command::delete(bob),
+            Command::create(Partner::values().name("E2E Carol")),
+        ]),
+    )
+    .await
+    .unwrap();
+    let kids = Partner::read(&s, &[company]).await.unwrap()[0]
+        .child_ids
+        .to_vec();
+    assert_eq!(kids.len(), 2);
+    assert!(kids.contains(&alice) && !kids.contains(&bob));
+    assert!(Partner::read(&s, &[bob]).await.unwrap().is_empty());
+    let alice_now = Partner::read(&s, &[alice]).await.unwrap().remove(0);
+    assert_eq!(alice_now.email.as_deref(), Some("alice@e2e.example"));
+
+    // (3) unlink: Alice leaves the company but still exists.
+    Partner::write(
+        &s,
+        &[company],
+        Partner::values().child_ids([Command::unlink(alice)]),
+    )
+    .await
+    .unwrap();
+    let kids = Partner::read(&s, &[company]).await.unwrap()[0]
+        .child_ids
+        .to_vec();
+    assert_eq!(kids.len(), 1);
+    assert!(!kids.contains(&alice));
+    let alice_now = Partner::read(&s, &[alice]).await.unwrap().remove(0);
+    assert_eq!(alice_now.parent_id, None);
+
+    // Mutually related models: the lead's partner sees the lead through its one2many.
+    let lead = Lead::create(&s, Lead::values().name("E2E mutual").partner_id(company))
+        .await
+        .unwrap();
+    let parent = Partner::read(&s, &[company]).await.unwrap().remove(0);
+    assert_eq!(parent.opportunity_ids.ids(), [lead]);
+    let f = Partner::fields();
+    let via_lead = Partner::search(&s, f.opportunity_ids.related().name.eq("E2E mutual"))
+        .await
+        .unwrap();
+    assert_eq!(via_lead, [company]);
+}
+
+#[tokio::test]
+async fn name_get_falls_back_to_display_name_on_servers_without_it() {
+    let server = TestServer::builder()
+        .without_name_get()
+        .start()
+        .await
+        .unwrap();
+    let s = admin(&server).await;
+    let id = Lead::create(&s, Lead::values().name("E2E no name_get"))
+        .await
+        .unwrap();
+    // The server really has no name_get...
+    let err = s
+        .execute_kw::<taskflow_sdk::xmlrpc::Value>(
+            "crm.lead",
+            "name_get",
+            ([id.get()],),
+            Kwargs::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.fault().is_some(), "{err}");
+    // ...and the typed call still answers.
+    let names = Lead::name_get(&s, &[id]).await.unwrap();
+    assert_eq!(names, [(id, "E2E no name_get".to_owned())]);
+}
+
+#[tokio::test]
+async fn load_creates_then_updates_by_external_id_and_reports_rows() {
+    let server = TestServer::start().await.unwrap();
+    let s = admin(&server).await;
+    let deco = deco_addict(&s).await;
+    let t = Tag::create(&s, Tag::values().name("E2E load tag"))
+        .await
+        .unwrap();
+
+    let first = Lead::load(
+        &s,
+        [
+            (
+                "__import__.e2e_lead_1",
+                Lead::values()
+                    .name("E2E loaded 1")
+                    .expected_revenue(1000.0)
+                    .partner_id(deco)
+                    .tag_ids([Command::link(t)])
+                    .priority(Priority::Medium),
+            ),
+            (
+                "__import__.e2e_lead_2",
+                Lead::values().name("E2E loaded 2").kind(LeadType::Lead),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(first.messages.is_empty(), "{:?}", first.messages);
+    let ids = first.into_result().unwrap();
+    assert_eq!(ids.len(), 2);
+    let leads = Lead::read(&s, &ids).await.unwrap();
+    let one = leads.iter().find(|l| l.id == ids[0]).unwrap();
+    assert_eq!(one.name, "E2E loaded 1");
+    assert_eq!(one.expected_revenue, 1000.0);
+    assert_eq!(one.partner_id.as_ref().unwrap().id, deco);
+    assert_eq!(one.tag_ids.ids(), [t]);
+    assert_eq!(one.priority, Priority::Medium);
+
+    // Run again: the known external id updates, a new one creates.
+    let second = Lead::load(
+        &s,
+        [
+            (
+                "__import__.e2e_lead_1",
+                Lead::values().name("E2E loaded 1 (updated)"),
+            ),
+            ("__import__.e2e_lead_3", Lead::values().name("E2E loaded 3")),
+        ],
+    )
+    .await
+    .unwrap()
+    .into_result()
+    .unwrap();
+    assert_eq!(second[0], ids[0]);
+    assert!(!ids.contains(&second[1]));
+    assert_eq!(
+        Lead::read(&s, &[ids[0]]).await.unwrap()[0].name,
+        "E2E loaded 1 (updated)"
+    );
+
+    // A bad row: the batch is refused with a message naming the row and the field.
+    let bad = Lead::load(
+        &s,
+        [
+            (
+                "__import__.e2e_ok",
+                ValueMap::<Lead>::new().raw("name", "fine"),
+            ),
+            (
+                "__import__.e2e_bad",
+                ValueMap::<Lead>::new()
+                    .raw("name", "bad")
+                    .raw("type", "not_a_type"),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(bad.ids.is_none());
+    let messages = bad.into_result().unwrap_err();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0].kind, "error");
+    assert_eq!(messages[0].field.as_deref(), Some("type"));
+    assert_eq!(
+        messages[0].external_id.as_deref(),
+        Some("__import__.e2e_bad")
+    );
+    assert_eq!(
+        Lead::search_count(&s, Lead::fields().name.eq("fine"))
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+/// Generic application code over any model.
+async fn rename_all<M: Model>(
+    session: &Session,
+    domain: Domain<M>,
+    values: impl Fn() -> M::Values,
+) -> taskflow_sdk::Result<Vec<(Id<M>, String)>> {
+    let ids = model::search::<M>(session, domain).await?;
+    model::write::<M>(session, &ids, values()).await?;
+    model::name_get::<M>(session, &ids).await
+}
+
+#[tokio::test]
+async fn generic_code_works_for_any_model() {
+    let server = TestServer::start().await.unwrap();
+    let s = admin(&server).await;
+    let tag = Tag::create(&s, Tag::values().name("E2E generic tag"))
+        .await
+        .unwrap();
+    let lead = Lead::create(&s, Lead::values().name("E2E generic lead"))
+        .await
+        .unwrap();
+    let tags = rename_all::<Tag>(&s, Tag::fields().id.eq(tag), || {
+        Tag::values().name("E2E generic tag 2")
+    })
+    .await
+    .unwrap();
+    assert_eq!(tags, [(tag, "E2E generic tag 2".to_owned())]);
+    let leads = rename_all::<Lead>(&s, Lead::fields().id.eq(lead), || {
+        Lead::values().name("E2E generic lead 2")
+    })
+    .await
+    .unwrap();
+    assert_eq!(leads, [(lead, "E2E generic lead 2".to_owned())]);
+    let records: Vec<Tag> = model::read::<Tag>(&s, &[tag]).await.unwrap();
+    assert_eq!(records[0].id(), tag);
+}
