@@ -198,8 +198,8 @@ fn what_this_crate_encodes_python_loads_back_to_the_same_values() {
     let call = |method: &str, params: &[Value]| json!({"t": "call", "method": method, "params": params.iter().map(tree).collect::<Vec<_>>()});
     let mut cases: Vec<(Vec<u8>, J)> = vec![
         (
-            xmlrpc::encode_call("echo", &[sink.clone()]).unwrap(),
-            call("echo", &[sink.clone()]),
+            xmlrpc::encode_call("echo", std::slice::from_ref(&sink)).unwrap(),
+            call("echo", std::slice::from_ref(&sink)),
         ),
         (
             xmlrpc::encode_response(&sink).unwrap(),
