@@ -347,7 +347,15 @@ async fn two_hundred_concurrent_calls_on_one_cloned_session() {
         )
     })
     .await;
-    let session = session(&server);
+    // No retries and a generous timeout: every call must succeed on its one request, even on a
+    // loaded machine.
+    let client = Client::builder()
+        .url(&server.url())
+        .timeout(Duration::from_secs(30))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let session = Session::with_uid(client, "taskflow", 2, "admin", PASSWORD);
     let tasks: Vec<_> = (0..200_i64)
         .map(|n| {
             let session = session.clone();
