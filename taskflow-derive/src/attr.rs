@@ -146,19 +146,16 @@ pub(crate) fn field(attrs: &[Attribute], cx: &mut Ctxt) -> FieldAttrs {
                     set_once(&mut out.rename, lit, meta, cx);
                 }
             }
-            "readonly" => {
-                if flag(meta, "readonly", cx)? {
-                    set_once(
-                        &mut out.readonly,
-                        meta.path.require_ident()?.span(),
-                        meta,
-                        cx,
-                    );
-                }
-            }
-            "skip" => {
-                if flag(meta, "skip", cx)? {
-                    set_once(&mut out.skip, meta.path.require_ident()?.span(), meta, cx);
+            "readonly" | "skip" => {
+                let present = flag(meta, key, cx)?;
+                let span = meta.path.require_ident()?.span();
+                let slot = if key == "readonly" {
+                    &mut out.readonly
+                } else {
+                    &mut out.skip
+                };
+                if present {
+                    set_once(slot, span, meta, cx);
                 }
             }
             _ => {}
