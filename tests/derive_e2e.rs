@@ -592,3 +592,99 @@ async fn generic_code_works_for_any_model() {
     let records: Vec<Tag> = model::read::<Tag>(&s, &[tag]).await.unwrap();
     assert_eq!(records[0].id(), tag);
 }
+
+/// A one-shot HTTP server answering every request with `body`, and handing back the requests.
+async fn canned_server(body: Vec<u8>) -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = Vec::new();
+            let mut buf = [0u8; 8192];
+            // Read the head, then as many body bytes as Content-Length says.
+            let (head_end, length) = loop {
+                let n = socket.read(&mut buf).await.unwrap();
+                assert!(n > 0, "connection closed mid-request");
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse::<usize>().unwrap())
+                        })
+                        .unwrap_or(0);
+                    break (end + 4, length);
+                }
+            };
+            while request.len() < head_end + length {
+                let n = socket.read(&mut buf).await.unwrap();
+                assert!(n > 0, "connection closed mid-body");
+                request.extend_from_slice(&buf[..n]);
+            }
+            tx.send(String::from_utf8_lossy(&request[head_end..]).into_owned())
+                .unwrap();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            socket.write_all(head.as_bytes()).await.unwrap();
+            socket.write_all(&body).await.unwrap();
+            socket.shutdown().await.unwrap();
+        }
+    });
+    (url, rx)
+}
+
+#[tokio::test]
+async fn read_requests_exactly_the_struct_fields_and_decodes_the_real_answer() {
+    let recorded = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/odoo-17/023-crm-lead-read.response.xml"
+    ))
+    .unwrap();
+    let (url, mut requests) = canned_server(recorded).await;
+    let client = Client::new(&url).unwrap();
+    let s = Session::with_uid(client, "taskflow", 2, "admin", "admin");
+
+    let leads = Lead::read(&s, &[Id::new(45)]).await.unwrap();
+    assert_eq!(leads[0].id, Id::new(45));
+    assert_eq!(leads[0].priority, Priority::High);
+    assert_eq!(leads[0].tag_ids.ids(), [Id::new(1), Id::new(2)]);
+
+    let body = requests.recv().await.unwrap();
+    let call = taskflow_sdk::xmlrpc::decode_call::<Vec<taskflow_sdk::xmlrpc::Value>>(
+        body.as_bytes(),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(call.method, "execute_kw");
+    assert_eq!(call.params[3].as_str(), Some("crm.lead"));
+    assert_eq!(call.params[4].as_str(), Some("read"));
+    let fields: Vec<&str> = match call.params[6].get("fields") {
+        Some(taskflow_sdk::xmlrpc::Value::Array(items)) => {
+            items.iter().filter_map(|v| v.as_str()).collect()
+        }
+        other => panic!("no fields list in the kwargs: {other:?}"),
+    };
+    assert_eq!(fields, Lead::FIELDS);
+    assert_eq!(
+        fields,
+        [
+            "id",
+            "name",
+            "type",
+            "partner_id",
+            "tag_ids",
+            "expected_revenue",
+            "priority",
+            "date_deadline",
+            "contact_name",
+            "create_date"
+        ]
+    );
+}
