@@ -153,6 +153,56 @@ fn bench(c: &mut Criterion) {
                 })
             })
         });
+        // The CPU floor: encoding the same call and decoding the answer, no network.
+        let answer = fixture(fixture_name);
+        group.bench_function("encode_decode_in_process", |b| {
+            b.iter(|| {
+                let limits = taskflow_sdk::xmlrpc::Limits::default();
+                if label == "read" {
+                    let body = taskflow_sdk::xmlrpc::encode_call(
+                        "execute_kw",
+                        &(
+                            "taskflow",
+                            2,
+                            "admin",
+                            "crm.lead",
+                            "read",
+                            ([45],),
+                            Kwargs::new().fields([
+                                "name",
+                                "partner_id",
+                                "stage_id",
+                                "tag_ids",
+                                "expected_revenue",
+                            ]),
+                        ),
+                    )
+                    .unwrap();
+                    black_box(body);
+                    let leads: taskflow_sdk::xmlrpc::Response<Vec<Lead>> =
+                        taskflow_sdk::xmlrpc::decode_response(&answer, &limits).unwrap();
+                    black_box(matches!(leads, taskflow_sdk::xmlrpc::Response::Success(_)))
+                } else {
+                    let body = taskflow_sdk::xmlrpc::encode_call(
+                        "execute_kw",
+                        &(
+                            "taskflow",
+                            2,
+                            "admin",
+                            "crm.lead",
+                            "search_count",
+                            ([("type", "=", "opportunity")],),
+                            Kwargs::new(),
+                        ),
+                    )
+                    .unwrap();
+                    black_box(body);
+                    let n: taskflow_sdk::xmlrpc::Response<i64> =
+                        taskflow_sdk::xmlrpc::decode_response(&answer, &limits).unwrap();
+                    black_box(matches!(n, taskflow_sdk::xmlrpc::Response::Success(_)))
+                }
+            })
+        });
         group.finish();
     }
 }

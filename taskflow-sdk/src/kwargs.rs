@@ -137,6 +137,16 @@ impl Kwargs {
     }
 }
 
+/// Serializes as the `kwargs` struct sent to the server (without any session context).
+impl Serialize for Kwargs {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let Some(e) = &self.error {
+            return Err(serde::ser::Error::custom(e));
+        }
+        self.with_session_context(&[]).serialize(serializer)
+    }
+}
+
 fn set_entry(entries: &mut Vec<(String, Value)>, key: String, value: Value) {
     match entries.iter_mut().find(|(k, _)| *k == key) {
         Some(entry) => entry.1 = value,
@@ -218,6 +228,19 @@ mod tests {
         assert_eq!(kwargs.get("limit"), Some(&Value::Int(2)));
         assert_eq!(kwargs.get_context("a"), Some(&Value::Int(1)));
         assert!(kwargs.get("context").is_none());
+    }
+
+    #[test]
+    fn kwargs_serialize_alone_and_report_deferred_errors() {
+        let sent = to_value(&Kwargs::new().order("id").context("lang", "fr_FR")).unwrap();
+        assert_eq!(sent.get("order"), Some(&Value::from("id")));
+        assert_eq!(
+            sent.get("context").and_then(|c| c.get("lang")),
+            Some(&Value::from("fr_FR"))
+        );
+        let deferred = Kwargs::new().insert("x", u64::MAX);
+        assert!(deferred.error().is_some());
+        assert!(to_value(&deferred).is_err());
     }
 
     #[test]

@@ -445,6 +445,24 @@ async fn values_that_cannot_be_encoded_fail_the_call_before_sending() {
         .await
         .unwrap_err();
     assert!(err.is_encode(), "{err}");
+    // Values refused when set (an integer beyond i64) fail the next call, before sending.
+    let err = session
+        .execute_kw::<bool>(
+            "crm.lead",
+            "write",
+            ((),),
+            Kwargs::new().insert("big", u64::MAX),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.is_encode(), "{err}");
+    let err = session
+        .with_context("big", u64::MAX)
+        .execute_kw::<bool>("crm.lead", "write", ((),), Kwargs::new())
+        .await
+        .unwrap_err();
+    assert!(err.is_encode(), "{err}");
+    assert_eq!(err.call().unwrap().method(), "write");
     assert_eq!(server.requests(), before);
 }
 
