@@ -68,7 +68,8 @@ fn model_impl(m: &Model<'_>) -> TokenStream {
     let slot_arms = read.iter().zip(&slot_idents).enumerate().map(|(i, (f, s))| {
         let name = &f.server;
         if f.is_id() {
-            quote_spanned!(f.ty.span()=> #i => ::taskflow_sdk::__private::fill_id(&mut self.#s, map, ctx))
+            let ty = f.ty;
+            quote_spanned!(ty.span()=> #i => ::taskflow_sdk::__private::fill_id::<#ident, #ty, __A>(&mut self.#s, map, ctx))
         } else {
             let ty = f.ty;
             quote_spanned!(ty.span()=> #i => ::taskflow_sdk::__private::fill_field::<#ty, __A>(&mut self.#s, map, ctx, #name))
@@ -126,8 +127,8 @@ fn model_impl(m: &Model<'_>) -> TokenStream {
     let id_field = m.fields.iter().find(|f| f.is_id());
     let id_expr = match id_field {
         Some(f) => {
-            let fi = f.ident;
-            quote_spanned!(f.ty.span()=> self.#fi)
+            let (fi, ty) = (f.ident, f.ty);
+            quote_spanned!(ty.span()=> <#ty as ::taskflow_sdk::__private::RecordId<Self>>::record_id(self.#fi))
         }
         None => quote!(::taskflow_sdk::__private::Id::new(0)),
     };

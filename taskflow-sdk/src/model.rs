@@ -319,15 +319,32 @@ pub fn fill_field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     }
 }
 
+/// The type of a model's `id` field: `Id<M>` and nothing else.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the `id` field of `{M}` must be `Id<{M}>`, found `{Self}`",
+    label = "expected `Id<{M}>`"
+)]
+pub trait RecordId<M>: Copy {
+    /// The id.
+    fn record_id(self) -> Id<M>;
+}
+
+impl<M> RecordId<M> for Id<M> {
+    fn record_id(self) -> Id<M> {
+        self
+    }
+}
+
 /// Reads the `id` slot and remembers it for later errors.
 #[doc(hidden)]
-pub fn fill_id<'de, M, A: MapAccess<'de>>(
-    slot: &mut Option<Id<M>>,
+pub fn fill_id<'de, M, T: RecordId<M> + Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
     map: &mut A,
     ctx: &mut RecordCtx,
 ) -> Result<(), A::Error> {
     fill_field(slot, map, ctx, "id")?;
-    ctx.id = slot.map(Id::get);
+    ctx.id = slot.map(|id| id.record_id().get());
     Ok(())
 }
 
