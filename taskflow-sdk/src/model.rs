@@ -283,8 +283,9 @@ impl<'de, S: RecordSlots> Visitor<'de> for RecordVisitor<S> {
             model: S::MODEL,
             id: None,
         };
-        while let Some(key) = map.next_key::<String>()? {
-            match S::slot(&key) {
+        // Keys are matched to slots as they are read, without allocating a String per member.
+        while let Some(slot) = map.next_key_seed(SlotSeed::<S>(PhantomData))? {
+            match slot {
                 Some(slot) => slots.fill(slot, &mut map, &mut ctx)?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -292,6 +293,33 @@ impl<'de, S: RecordSlots> Visitor<'de> for RecordVisitor<S> {
             }
         }
         slots.finish(&ctx)
+    }
+}
+
+/// Reads a member name as the slot it fills (`None` for members the struct does not declare).
+struct SlotSeed<S>(PhantomData<S>);
+
+impl<'de, S: RecordSlots> de::DeserializeSeed<'de> for SlotSeed<S> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<S: RecordSlots> Visitor<'_> for SlotSeed<S> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
+        Ok(S::slot(v))
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Option<usize>, E> {
+        Ok(std::str::from_utf8(v).ok().and_then(S::slot))
     }
 }
 
