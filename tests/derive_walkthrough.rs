@@ -64,4 +64,7 @@ async fn walkthrough_in_typed_form() {
     let leads = Lead::read(&session, &second).await.unwrap();
     assert_eq!(leads.len(), 2);
     assert!(leads.iter().all(|l| l.expected_revenue == 2000.0));
+    let mut names: Vec<&str> = leads.iter().map(|l| l.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Imported lead 1", "Imported lead 2"]);
 }
