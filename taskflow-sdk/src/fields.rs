@@ -254,7 +254,7 @@ impl<'de, M> Deserialize<'de> for Many2one<M> {
 // One2many / Many2many
 
 macro_rules! x2many {
-    ($(#[$doc:meta])* $name:ident, $kind:literal) => {
+    ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         pub struct $name<M> {
             ids: Vec<Id<M>>,
@@ -333,13 +333,11 @@ macro_rules! x2many {
 x2many!(
     /// A one2many value: the ids of the records pointing back at this one. Written with
     /// [`Command`]s.
-    One2many,
-    "one2many"
+    One2many
 );
 x2many!(
     /// A many2many value: the ids of the related records. Written with [`Command`]s.
-    Many2many,
-    "many2many"
+    Many2many
 );
 
 // ---------------------------------------------------------------------------------------------
