@@ -153,3 +153,27 @@ fn type_mismatch_says_expected_then_found() {
     assert_eq!(err.kind(), DecodeErrorKind::Type);
     assert_eq!(err.message(), "expected i64, found string \"x\"");
 }
+
+/// Character references to characters XML 1.0 forbids (`&#1;`, `&#xFFFE;`) were decoded into
+/// strings, where Python's expat refuses the document; only `&#0;` was refused.
+#[test]
+fn char_reference_to_a_forbidden_character_is_refused() {
+    for reference in ["&#1;", "&#x1F;", "&#xFFFE;", "&#xFFFF;", "&#0;"] {
+        let xml = response_xml(&format!("<value><string>a{reference}b</string></value>"));
+        let err = xmlrpc::decode_response::<Value>(xml.as_bytes(), &Limits::default())
+            .expect_err(reference);
+        assert_eq!(err.kind(), DecodeErrorKind::Syntax, "{reference}: {err}");
+        assert_eq!(err.offset(), Some(xml.find(reference).unwrap() as u64));
+    }
+    for (reference, expected) in [
+        ("&#9;", "a\tb"),
+        ("&#13;", "a\rb"),
+        ("&#x10FFFF;", "a\u{10FFFF}b"),
+    ] {
+        let xml = response_xml(&format!("<value><string>a{reference}b</string></value>"));
+        assert_eq!(
+            xmlrpc::decode_response::<String>(xml.as_bytes(), &Limits::default()).unwrap(),
+            Response::Success(expected.to_owned())
+        );
+    }
+}

@@ -219,7 +219,9 @@ impl<'de> Parser<'de> {
                         Some(hex) => u32::from_str_radix(hex, 16).ok(),
                         None => num.parse::<u32>().ok(),
                     });
-                return match parsed.and_then(char::from_u32).filter(|c| *c != '\0') {
+                // Only characters XML 1.0 allows may be referenced, as in Python's expat:
+                // `&#1;` is not well-formed.
+                return match parsed.and_then(char::from_u32).filter(|&c| is_xml_char(c)) {
                     Some(c) => Ok(c),
                     None if name.starts_with('#') => Err(DecodeError::new(
                         DecodeErrorKind::Syntax,
@@ -530,6 +532,14 @@ impl<'de> Parser<'de> {
         }
         self.close_compound()
     }
+}
+
+/// Characters XML 1.0 allows in a document (its `Char` production).
+fn is_xml_char(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..
+    )
 }
 
 fn parse_int(text: &str) -> Result<i64> {
