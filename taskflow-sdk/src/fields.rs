@@ -619,6 +619,41 @@ impl DateTime {
         })
     }
 
+    /// The date-time `seconds` after 1970-01-01 00:00:00 UTC, or `None` outside years 1 to 9999.
+    ///
+    /// ```
+    /// use taskflow_sdk::DateTime;
+    ///
+    /// let at = DateTime::from_unix_seconds(1_796_024_261).unwrap();
+    /// assert_eq!(at.to_string(), "2026-11-30 07:37:41");
+    /// assert_eq!(at.unix_seconds(), 1_796_024_261);
+    /// let now = DateTime::from_unix_seconds(
+    ///     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64,
+    /// );
+    /// assert!(now.is_some());
+    /// ```
+    pub fn from_unix_seconds(seconds: i64) -> Option<Self> {
+        let days = seconds.div_euclid(86_400);
+        let secs = seconds.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        let date = Date::new(u16::try_from(year).ok()?, month, day)?;
+        DateTime::new(
+            date,
+            (secs / 3600) as u8,
+            (secs / 60 % 60) as u8,
+            (secs % 60) as u8,
+        )
+    }
+
+    /// Seconds since 1970-01-01 00:00:00 UTC.
+    pub fn unix_seconds(self) -> i64 {
+        let days = days_from_civil(i64::from(self.date.year), self.date.month, self.date.day);
+        days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
+    }
+
     /// The date part.
     pub fn date(self) -> Date {
         self.date
@@ -628,6 +663,30 @@ impl DateTime {
     pub fn time(self) -> (u8, u8, u8) {
         (self.hour, self.minute, self.second)
     }
+}
+
+// Howard Hinnant's days <-> civil date algorithms (proleptic Gregorian calendar).
+fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let month = i64::from(month);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 impl FromStr for DateTime {
@@ -977,6 +1036,23 @@ mod tests {
         );
         let err = from_value::<Date>("05/01/2026".into()).unwrap_err();
         assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
+    }
+
+    #[test]
+    fn unix_seconds_roundtrip_across_leap_days_and_centuries() {
+        for (secs, text) in [
+            (0, "1970-01-01 00:00:00"),
+            (951_782_400, "2000-02-29 00:00:00"),
+            (1_709_164_799, "2024-02-28 23:59:59"),
+            (-62_135_596_800, "0001-01-01 00:00:00"),
+            (253_402_300_799, "9999-12-31 23:59:59"),
+        ] {
+            let at = DateTime::from_unix_seconds(secs).unwrap();
+            assert_eq!(at.to_string(), text);
+            assert_eq!(at.unix_seconds(), secs);
+        }
+        assert!(DateTime::from_unix_seconds(253_402_300_800).is_none());
+        assert!(DateTime::from_unix_seconds(-62_135_596_801).is_none());
     }
 
     #[test]
