@@ -688,3 +688,33 @@ async fn read_requests_exactly_the_struct_fields_and_decodes_the_real_answer() {
         ]
     );
 }
+
+#[tokio::test]
+async fn typed_calls_can_be_spawned_on_a_multi_threaded_runtime() {
+    fn assert_send<T: Send>(value: T) -> T {
+        value
+    }
+    let server = TestServer::start().await.unwrap();
+    let s = admin(&server).await;
+    let task = {
+        let s = s.clone();
+        tokio::spawn(async move {
+            let id = assert_send(Lead::create(&s, Lead::values().name("E2E spawned"))).await?;
+            let leads = assert_send(Lead::search_read(&s, Lead::fields().id.eq(id))).await?;
+            let names = assert_send(Lead::name_get(&s, &[id])).await?;
+            let report = assert_send(Lead::load(
+                &s,
+                [(
+                    "__import__.e2e_spawned",
+                    Lead::values().name("E2E spawned 2"),
+                )],
+            ))
+            .await?;
+            Ok::<_, taskflow_sdk::Error>((id, leads, names, report))
+        })
+    };
+    let (id, leads, names, report) = task.await.unwrap().unwrap();
+    assert_eq!(leads[0].id, id);
+    assert_eq!(names[0].1, "E2E spawned");
+    assert_eq!(report.into_result().unwrap().len(), 1);
+}
