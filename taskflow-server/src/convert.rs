@@ -160,6 +160,25 @@ pub fn to_stored(
     }
 }
 
+/// Like [`to_stored`], taking the value: strings and numbers that need no conversion are moved,
+/// not copied (`load` converts millions of cells).
+pub fn to_stored_owned(
+    db: &Database,
+    model: &Model,
+    field: &Field,
+    value: Value,
+) -> Result<Option<Value>, Fault> {
+    match (field.ftype, value) {
+        (
+            FieldType::Char | FieldType::Text | FieldType::Html | FieldType::Binary,
+            Value::String(s),
+        ) => Ok(Some(Value::String(s))),
+        (FieldType::Float | FieldType::Monetary, Value::Double(d)) => Ok(Some(Value::Double(d))),
+        (FieldType::Integer, Value::Int(i)) => Ok(Some(Value::Int(i))),
+        (_, value) => to_stored(db, model, field, &value),
+    }
+}
+
 /// The `UserError` a foreign-key violation becomes (transcript 077).
 pub fn foreign_key(model: &Model, field: &Field) -> Fault {
     Fault::User(format!(

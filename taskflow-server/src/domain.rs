@@ -5,6 +5,7 @@
 //! a `ValueError: Invalid field model.f in leaf (...)`, an unknown operator `ValueError: Invalid
 //! leaf (...)`, a bare string where a leaf belongs `IndexError` (transcripts 081-083).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -324,6 +325,14 @@ impl Leaf {
         let step = &self.path[depth];
         let model = &step.model;
         let field = &model.fields[step.field];
+        // Plain stored fields are compared in place: searches scan every record.
+        if depth + 1 == self.path.len()
+            && field.stored
+            && !field.ftype.is_relational()
+            && self.child_ids.is_none()
+        {
+            return compare_scalar(self.op, field.ftype, record.get(step.field), &self.value);
+        }
         let stored = db.stored_value(model, id, record, step.field);
         if depth + 1 < self.path.len() {
             // Follow the relation: any target record matching the rest of the path will do.
@@ -435,19 +444,19 @@ fn as_number(v: &Value) -> Option<f64> {
 }
 
 /// The stored value as the database column would hold it: numbers and booleans are never NULL.
-fn column(ftype: FieldType, stored: Option<&Value>) -> Option<Value> {
+fn column(ftype: FieldType, stored: Option<&Value>) -> Option<Cow<'_, Value>> {
     match (stored, ftype) {
-        (Some(v), _) => Some(v.clone()),
-        (None, FieldType::Integer) => Some(Value::Int(0)),
-        (None, FieldType::Float | FieldType::Monetary) => Some(Value::Double(0.0)),
-        (None, FieldType::Boolean) => Some(Value::Bool(false)),
+        (Some(v), _) => Some(Cow::Borrowed(v)),
+        (None, FieldType::Integer) => Some(Cow::Owned(Value::Int(0))),
+        (None, FieldType::Float | FieldType::Monetary) => Some(Cow::Owned(Value::Double(0.0))),
+        (None, FieldType::Boolean) => Some(Cow::Owned(Value::Bool(false))),
         (None, _) => None,
     }
 }
 
 fn equals(ftype: FieldType, stored: Option<&Value>, operand: &Value) -> bool {
     let col = column(ftype, stored);
-    match (col.as_ref(), operand) {
+    match (col.as_deref(), operand) {
         (None, Value::Bool(false) | Value::Nil) => true,
         (None, _) => false,
         (Some(Value::Bool(b)), Value::Bool(o)) => b == o,
@@ -476,7 +485,7 @@ fn compare_scalar(op: Op, ftype: FieldType, stored: Option<&Value>, operand: &Va
         }
         Op::Lt | Op::Le | Op::Gt | Op::Ge => {
             let Some(col) = col else { return false };
-            let ord = match (&col, operand) {
+            let ord = match (col.as_ref(), operand) {
                 (Value::String(a), Value::String(b)) => a.as_str().partial_cmp(b.as_str()),
                 (a, b) => match (as_number(a), as_number(b)) {
                     (Some(x), Some(y)) => x.partial_cmp(&y),
@@ -492,15 +501,15 @@ fn compare_scalar(op: Op, ftype: FieldType, stored: Option<&Value>, operand: &Va
             }
         }
         Op::Like | Op::Ilike | Op::EqLike | Op::EqIlike | Op::NotLike | Op::NotIlike => {
-            let text = match &col {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(Value::Int(i)) => Some(i.to_string()),
-                Some(Value::Double(d)) => Some(d.to_string()),
+            let text: Option<Cow<'_, str>> = match col.as_deref() {
+                Some(Value::String(s)) => Some(Cow::Borrowed(s.as_str())),
+                Some(Value::Int(i)) => Some(Cow::Owned(i.to_string())),
+                Some(Value::Double(d)) => Some(Cow::Owned(d.to_string())),
                 _ => None,
             };
-            let pattern = match operand {
-                Value::String(s) => s.clone(),
-                Value::Int(i) => i.to_string(),
+            let pattern: Cow<'_, str> = match operand {
+                Value::String(s) => Cow::Borrowed(s.as_str()),
+                Value::Int(i) => Cow::Owned(i.to_string()),
                 // `ilike False` matches empty values in the real server.
                 Value::Bool(false) | Value::Nil => {
                     return text.is_none() != op.is_negative();
@@ -511,7 +520,7 @@ fn compare_scalar(op: Op, ftype: FieldType, stored: Option<&Value>, operand: &Va
             let wrapped = if matches!(op, Op::EqLike | Op::EqIlike) {
                 pattern
             } else {
-                format!("%{pattern}%")
+                Cow::Owned(format!("%{pattern}%"))
             };
             let found = text.is_some_and(|t| like(&wrapped, &t, ci));
             if op.is_negative() { !found } else { found }
@@ -522,6 +531,16 @@ fn compare_scalar(op: Op, ftype: FieldType, stored: Option<&Value>, operand: &Va
 
 /// SQL `LIKE`: `%` any run, `_` one character, `\` escapes.
 pub fn like(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    // ASCII, the common case, is matched on bytes without allocating.
+    if pattern.is_ascii() && text.is_ascii() {
+        return if case_insensitive {
+            like_slices(pattern.as_bytes(), text.as_bytes(), |a, b| {
+                a.eq_ignore_ascii_case(&b)
+            })
+        } else {
+            like_slices(pattern.as_bytes(), text.as_bytes(), |a, b| a == b)
+        };
+    }
     let fold = |s: &str| -> Vec<char> {
         if case_insensitive {
             s.to_lowercase().chars().collect()
@@ -529,26 +548,34 @@ pub fn like(pattern: &str, text: &str, case_insensitive: bool) -> bool {
             s.chars().collect()
         }
     };
-    let p = fold(pattern);
-    let t = fold(text);
+    like_slices(&fold(pattern), &fold(text), |a, b| a == b)
+}
+
+/// The `LIKE` matcher over bytes or chars.
+fn like_slices<T: Copy + PartialEq + From<u8>>(
+    p: &[T],
+    t: &[T],
+    eq: impl Fn(T, T) -> bool,
+) -> bool {
+    let (percent, underscore, backslash) = (T::from(b'%'), T::from(b'_'), T::from(b'\\'));
     // Iterative matcher with backtracking to the last '%'.
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && p[pi] == '%' {
+        if pi < p.len() && p[pi] == percent {
             star = Some((pi, ti));
             pi += 1;
             continue;
         }
         if pi < p.len() {
-            let (pc, step) = if p[pi] == '\\' && pi + 1 < p.len() {
+            let (pc, step) = if p[pi] == backslash && pi + 1 < p.len() {
                 (Some(p[pi + 1]), 2)
-            } else if p[pi] == '_' {
+            } else if p[pi] == underscore {
                 (None, 1)
             } else {
                 (Some(p[pi]), 1)
             };
-            if pc.is_none_or(|c| c == t[ti]) {
+            if pc.is_none_or(|c| eq(c, t[ti])) {
                 pi += step;
                 ti += 1;
                 continue;
@@ -563,7 +590,7 @@ pub fn like(pattern: &str, text: &str, case_insensitive: bool) -> bool {
             None => return false,
         }
     }
-    while pi < p.len() && p[pi] == '%' {
+    while pi < p.len() && p[pi] == percent {
         pi += 1;
     }
     pi == p.len()
@@ -583,6 +610,9 @@ mod tests {
         assert!(!like("a_c", "abbc", false));
         assert!(like("100\\%", "100%", false));
         assert!(like("%", "", false));
+        assert!(like("%zoë%", "Hi ZOË!", true));
+        assert!(!like("%zoë%", "Hi ZOË!", false));
+        assert!(like("_ë", "aë", false));
     }
 
     #[test]

@@ -260,12 +260,15 @@ fn resolve_one(db: &Database, field: &Field, sub: Sub, text: &str) -> Result<i64
 }
 
 /// Converts one non-empty cell to the value `create`/`write` take.
-fn convert_cell(db: &Database, field: &Field, sub: Sub, text: &str) -> Result<Value, CellError> {
+fn convert_cell(db: &Database, field: &Field, sub: Sub, text: String) -> Result<Value, CellError> {
     let label = &field.string;
-    match field.ftype {
+    let text = match field.ftype {
         FieldType::Char | FieldType::Text | FieldType::Html | FieldType::Binary => {
-            Ok(Value::from(text))
+            return Ok(Value::String(text));
         }
+        _ => text.as_str(),
+    };
+    match field.ftype {
         FieldType::Integer => text.trim().parse::<i64>().map(Value::Int).map_err(|_| {
             cell_error(
                 format!("'{text}' does not seem to be an integer for field '{label}'"),
@@ -362,6 +365,23 @@ pub fn load(
         Some(Value::Array(rows)) => rows,
         _ => &[],
     };
+    // Required fields: whether a default fills them, whether a column names them.
+    let required: Vec<(usize, bool, bool)> = model
+        .resolved
+        .required
+        .iter()
+        .map(|&idx| {
+            let has_default = model
+                .resolved
+                .create_defaults
+                .iter()
+                .any(|(i, _)| *i == idx);
+            let column_present = columns
+                .iter()
+                .any(|c| matches!(c, Column::Field(i, _) if *i == idx));
+            (idx, has_default, column_present)
+        })
+        .collect();
     let mut messages = Vec::new();
     let mut plans = Vec::with_capacity(rows.len());
     // External ids created earlier in this batch: later rows update those records.
@@ -372,9 +392,9 @@ pub fn load(
             _ => &[],
         };
         let mut target = Target::New(None);
-        let mut vals: Vec<(String, Value)> = Vec::with_capacity(columns.len());
+        let mut vals: Vec<(usize, Value)> = Vec::with_capacity(columns.len());
         let mut row_messages = Vec::new();
-        let mut cleared: Vec<String> = Vec::new();
+        let mut cleared: Vec<usize> = Vec::new();
         for (col, column) in columns.iter().enumerate() {
             let text = cells.get(col).map(cell_text).unwrap_or_default();
             match *column {
@@ -399,11 +419,11 @@ pub fn load(
                 Column::Field(idx, sub) => {
                     let field = &model.fields[idx];
                     if text.is_empty() {
-                        cleared.push(field.name.clone());
+                        cleared.push(idx);
                         continue;
                     }
-                    match convert_cell(db, field, sub, &text) {
-                        Ok(v) => vals.push((field.name.clone(), v)),
+                    match convert_cell(db, field, sub, text) {
+                        Ok(v) => vals.push((idx, v)),
                         Err(e) => row_messages.push(row_message(row_no, field, e)),
                     }
                 }
@@ -415,23 +435,12 @@ pub fn load(
         let creating = matches!(target, Target::New(_));
         // Empty cells leave defaults in place on create; on update they clear the field.
         if !creating {
-            vals.extend(cleared.iter().map(|n| (n.clone(), Value::Bool(false))));
+            vals.extend(cleared.iter().map(|&idx| (idx, Value::Bool(false))));
         }
-        for field in model
-            .fields
-            .iter()
-            .filter(|f| f.required && f.stored && !f.ftype.is_x2many())
-        {
-            let given = vals.iter().find(|(n, _)| *n == field.name).map(|(_, v)| v);
-            let has_default = model
-                .defaults
-                .iter()
-                .chain(&model.create_values)
-                .any(|(n, _)| *n == field.name);
+        for &(idx, has_default, column_present) in &required {
+            let field = &model.fields[idx];
+            let given = vals.iter().find(|(i, _)| *i == idx).map(|(_, v)| v);
             let empty = given.is_none_or(|v| matches!(v, Value::Bool(false)));
-            let column_present = columns
-                .iter()
-                .any(|c| matches!(c, Column::Field(i, _) if model.fields[*i].name == field.name));
             if empty
                 && ((creating && !has_default) || (!creating && column_present))
                 && !row_messages
@@ -445,11 +454,10 @@ pub fn load(
             messages.extend(row_messages);
             continue;
         }
-        let vals = Value::Struct(vals);
         let planned = if creating {
-            orm::plan_create(db, model, &vals, env, None)
+            orm::plan_create_indexed(db, model, vals, env)
         } else {
-            orm::plan_write(db, model, &vals, env)
+            orm::plan_write_indexed(db, model, vals, env)
         };
         match planned {
             Ok(planned) => plans.push(RowPlan { target, planned }),

@@ -153,31 +153,75 @@ pub fn plan_create(
 ) -> Result<Planned, Fault> {
     let mut planned = Planned::new(model);
     plan_values(db, model, vals, env, &mut planned)?;
-    for (name, default) in model.defaults.iter().chain(&model.create_values) {
-        if let Some(idx) = model.field_index(name) {
-            if !planned.has(idx) {
-                planned.set(idx, Some(env.resolve(default)));
+    finish_create(db, model, env, inverse, planned)
+}
+
+/// Like [`plan_create`], from values already keyed by field index (the `load` path: no name
+/// lookups, strings moved rather than copied).
+pub fn plan_create_indexed(
+    db: &Database,
+    model: &Arc<Model>,
+    vals: Vec<(usize, Value)>,
+    env: &Env,
+) -> Result<Planned, Fault> {
+    let mut planned = Planned::new(model);
+    plan_indexed(db, model, vals, env, &mut planned)?;
+    finish_create(db, model, env, None, planned)
+}
+
+/// Converts values keyed by field index into `planned`.
+fn plan_indexed(
+    db: &Database,
+    model: &Arc<Model>,
+    vals: Vec<(usize, Value)>,
+    env: &Env,
+    planned: &mut Planned,
+) -> Result<(), Fault> {
+    for (idx, value) in vals {
+        let field = &model.fields[idx];
+        if field.ftype.is_x2many() {
+            if field.ftype == FieldType::One2many && field.inverse.is_none() {
+                continue;
             }
+            let commands = commands::parse(db, model, field, &value, env)?;
+            planned.x2many.push((idx, commands));
+        } else if field.stored {
+            planned.set(idx, convert::to_stored_owned(db, model, field, value)?);
         }
     }
-    for (name, value) in [
-        ("create_uid", Value::Int(env.uid)),
-        ("write_uid", Value::Int(env.uid)),
-        ("create_date", Value::String(env.now.clone())),
-        ("write_date", Value::String(env.now.clone())),
+    Ok(())
+}
+
+/// Defaults, computed create values and required-field checks of a planned creation.
+fn finish_create(
+    db: &Database,
+    model: &Arc<Model>,
+    env: &Env,
+    inverse: Option<&str>,
+    mut planned: Planned,
+) -> Result<Planned, Fault> {
+    let resolved = &model.resolved;
+    for (idx, default) in &resolved.create_defaults {
+        if !planned.has(*idx) {
+            planned.set(*idx, Some(env.resolve(default)));
+        }
+    }
+    for (idx, value) in [
+        (resolved.create_uid, Value::Int(env.uid)),
+        (resolved.write_uid, Value::Int(env.uid)),
+        (resolved.create_date, Value::String(env.now.clone())),
+        (resolved.write_date, Value::String(env.now.clone())),
     ] {
-        planned.set_named(name, value);
+        if let Some(idx) = idx {
+            planned.set(idx, Some(value));
+        }
     }
     behaviour_on_create(db, &mut planned);
-    for (idx, field) in model.fields.iter().enumerate() {
+    for &idx in &resolved.required {
+        let field = &model.fields[idx];
         let auto = Some(field.name.as_str()) == inverse
             || (model.name == "res.users" && field.name == "partner_id");
-        if field.required
-            && field.stored
-            && !field.ftype.is_x2many()
-            && !auto
-            && planned.value(idx).is_none()
-        {
+        if !auto && planned.value(idx).is_none() {
             return Err(convert::not_null(model, field));
         }
     }
@@ -204,6 +248,23 @@ pub fn plan_write(
 ) -> Result<Planned, Fault> {
     let mut planned = Planned::new(model);
     plan_values(db, model, vals, env, &mut planned)?;
+    finish_write(model, env, planned)
+}
+
+/// Like [`plan_write`], from values keyed by field index (the `load` path).
+pub fn plan_write_indexed(
+    db: &Database,
+    model: &Arc<Model>,
+    vals: Vec<(usize, Value)>,
+    env: &Env,
+) -> Result<Planned, Fault> {
+    let mut planned = Planned::new(model);
+    plan_indexed(db, model, vals, env, &mut planned)?;
+    finish_write(model, env, planned)
+}
+
+/// Required-field checks and computed values of a planned write.
+fn finish_write(model: &Arc<Model>, env: &Env, mut planned: Planned) -> Result<Planned, Fault> {
     for &(idx, ref value) in &planned.scalars {
         let field = &model.fields[idx];
         if field.required && value.is_none() {

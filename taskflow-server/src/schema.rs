@@ -153,8 +153,6 @@ pub struct Model {
     index: HashMap<String, usize>,
     /// Defaults reported by `default_get` and applied by `create`.
     pub defaults: Vec<(String, DefaultValue)>,
-    /// Values `create` computes when the caller leaves them out (not reported by `default_get`).
-    pub create_values: Vec<(String, DefaultValue)>,
     /// Field giving the display name (`name` unless said otherwise).
     pub rec_name: String,
     /// Group a user needs to read, when not every internal user may.
@@ -163,6 +161,25 @@ pub struct Model {
     pub write_group: Option<String>,
     /// Message of the constraint that refuses an empty name (`res.partner`).
     pub name_required: Option<String>,
+    /// Indexes resolved once, for the per-record paths (`create`, `load`).
+    pub resolved: Resolved,
+}
+
+/// Field indexes of a model resolved once at start-up: `create` and `load` run per row.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    /// `defaults` then `create_values`, as field indexes.
+    pub create_defaults: Vec<(usize, DefaultValue)>,
+    /// Stored, non-x2many required fields.
+    pub required: Vec<usize>,
+    /// `create_uid`, `write_uid`, `create_date`, `write_date`.
+    pub create_uid: Option<usize>,
+    /// See [`Resolved::create_uid`].
+    pub write_uid: Option<usize>,
+    /// See [`Resolved::create_uid`].
+    pub create_date: Option<usize>,
+    /// See [`Resolved::create_uid`].
+    pub write_date: Option<usize>,
 }
 
 impl Model {
@@ -384,19 +401,39 @@ fn build() -> Result<Registry, serde_json::Error> {
             .enumerate()
             .map(|(i, f)| (f.name.clone(), i))
             .collect();
+        let index: HashMap<String, usize> = index;
+        let defaults: Vec<(String, DefaultValue)> = spec
+            .defaults
+            .iter()
+            .map(|(k, v)| (k.clone(), default_value(v)))
+            .collect();
+        let create_values: Vec<(String, DefaultValue)> = spec
+            .create_values
+            .iter()
+            .map(|(k, v)| (k.clone(), default_value(v)))
+            .collect();
+        let resolved = Resolved {
+            create_defaults: defaults
+                .iter()
+                .chain(&create_values)
+                .filter_map(|(n, d)| index.get(n).map(|&i| (i, d.clone())))
+                .collect(),
+            required: fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.required && f.stored && !f.ftype.is_x2many())
+                .map(|(i, _)| i)
+                .collect(),
+            create_uid: index.get("create_uid").copied(),
+            write_uid: index.get("write_uid").copied(),
+            create_date: index.get("create_date").copied(),
+            write_date: index.get("write_date").copied(),
+        };
         let model = Model {
+            resolved,
             description: spec.description,
             order: parse_order(&spec.order),
-            defaults: spec
-                .defaults
-                .iter()
-                .map(|(k, v)| (k.clone(), default_value(v)))
-                .collect(),
-            create_values: spec
-                .create_values
-                .iter()
-                .map(|(k, v)| (k.clone(), default_value(v)))
-                .collect(),
+            defaults,
             rec_name: spec.rec_name.unwrap_or_else(|| "name".to_owned()),
             read_group: spec.access.get("read").cloned(),
             write_group: spec.access.get("write").cloned(),

@@ -72,8 +72,9 @@ pub struct Database {
     pub passwords: HashMap<i64, String>,
     /// Users with every group (the administrator and the superuser).
     pub admins: HashSet<i64>,
-    /// `(module, name)` to the `ir.model.data` record id.
-    pub xmlids: HashMap<(String, String), i64>,
+    /// Module, then name, to the `ir.model.data` record id (nested so lookups by `&str` do not
+    /// allocate: `load` resolves one external id per row).
+    pub xmlids: HashMap<String, HashMap<String, i64>>,
 }
 
 impl Database {
@@ -143,13 +144,13 @@ impl Database {
         else {
             return;
         };
-        let mut index = HashMap::new();
+        let mut index: HashMap<String, HashMap<String, i64>> = HashMap::new();
         if let Some(table) = self.tables.get("ir.model.data") {
             for (&id, rec) in &table.records {
                 if let (Some(Value::String(m)), Some(Value::String(n))) =
                     (rec.get(module), rec.get(name))
                 {
-                    index.insert((m.clone(), n.clone()), id);
+                    index.entry(m.clone()).or_default().insert(n.clone(), id);
                 }
             }
         }
@@ -158,7 +159,7 @@ impl Database {
 
     /// The `(model, res_id)` an external id points to.
     pub fn resolve_xmlid(&self, module: &str, name: &str) -> Option<(String, i64)> {
-        let imd_id = *self.xmlids.get(&(module.to_owned(), name.to_owned()))?;
+        let imd_id = *self.xmlids.get(module)?.get(name)?;
         let imd = self.registry.model("ir.model.data")?;
         let rec = self.record("ir.model.data", imd_id)?;
         let model = rec.get(imd.field_index("model")?)?.as_str()?.to_owned();
@@ -186,7 +187,10 @@ impl Database {
             }
         }
         let id = self.insert("ir.model.data", rec);
-        self.xmlids.insert((module.to_owned(), name.to_owned()), id);
+        self.xmlids
+            .entry(module.to_owned())
+            .or_default()
+            .insert(name.to_owned(), id);
     }
 
     /// The value of `field` of a record in stored form, including computed fields: a many2one as
