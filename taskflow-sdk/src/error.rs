@@ -351,9 +351,13 @@ impl StdError for Fault {}
 ///
 /// ```
 /// # async fn run(session: taskflow_sdk::Session) -> taskflow_sdk::Result<()> {
+/// use std::collections::HashMap;
 /// use taskflow_sdk::{FaultKind, Kwargs};
 ///
-/// match session.execute_kw::<bool>("crm.lead", "write", ([999_999], ()), Kwargs::new()).await {
+/// match session
+///     .execute_kw::<bool>("crm.lead", "write", ([999_999], HashMap::from([("name", "x")])), Kwargs::new())
+///     .await
+/// {
 ///     Err(e) if e.fault().is_some_and(|f| f.kind() == FaultKind::MissingRecord) => {}
 ///     other => { other?; }
 /// }

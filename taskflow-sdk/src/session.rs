@@ -181,10 +181,11 @@ impl Session {
     ///
     /// ```no_run
     /// # async fn run(session: taskflow_sdk::Session) -> taskflow_sdk::Result<()> {
+    /// use std::collections::HashMap;
     /// use taskflow_sdk::Kwargs;
     ///
     /// let id: i64 = session
-    ///     .execute_kw("crm.lead", "create", ([("name", "New lead")].into_iter().collect::<std::collections::BTreeMap<_, _>>(),), Kwargs::new())
+    ///     .execute_kw("crm.lead", "create", (HashMap::from([("name", "New lead")]),), Kwargs::new())
     ///     .await?;
     /// let names: Vec<(i64, String)> = session
     ///     .execute_kw("crm.lead", "name_search", ("desk",), Kwargs::new().limit(5))
