@@ -9,9 +9,10 @@ use taskflow_sdk::xmlrpc::Value;
 
 use crate::domain::py_value;
 use crate::fault::Fault;
-use crate::orm::{self, Env, Planned};
+use crate::orm::Env;
 use crate::schema::{Field, FieldType, Model};
 use crate::store::Database;
+use crate::write::{self, Planned};
 
 /// A checked x2many command.
 #[derive(Clone, Debug)]
@@ -82,13 +83,13 @@ pub fn parse(
         let command = match (*code, id, third) {
             (0, _, Some(vals @ Value::Struct(_))) => {
                 let comodel = comodel.as_ref().ok_or_else(|| bad(model, field, item))?;
-                let planned = orm::plan_create(db, comodel, vals, env, field.inverse.as_deref())?;
+                let planned = write::plan_create(db, comodel, vals, env, field.inverse.as_deref())?;
                 Command::Create(Box::new(planned))
             }
             (1, Some(id), Some(vals @ Value::Struct(_))) => {
                 let comodel = comodel.as_ref().ok_or_else(|| bad(model, field, item))?;
                 check_exist(db, relation, &[id], env.uid)?;
-                Command::Update(id, Box::new(orm::plan_write(db, comodel, vals, env)?))
+                Command::Update(id, Box::new(write::plan_write(db, comodel, vals, env)?))
             }
             (2, Some(id), _) => {
                 check_exist(db, relation, &[id], env.uid)?;
@@ -150,14 +151,14 @@ pub fn apply(
             for command in commands {
                 match command {
                     Command::Create(planned) => {
-                        let new = orm::apply_create(db, *planned, env);
+                        let new = write::apply_create(db, *planned, env);
                         ids.push(new);
                     }
                     Command::Update(target, planned) => {
-                        orm::apply_write(db, &[target], *planned, env)
+                        write::apply_write(db, &[target], *planned, env)
                     }
                     Command::Delete(target) => {
-                        orm::remove(db, &relation, &[target]);
+                        write::remove(db, &relation, &[target]);
                         ids.retain(|&i| i != target);
                     }
                     Command::Unlink(target) => ids.retain(|&i| i != target),
@@ -210,12 +211,12 @@ pub fn apply(
                 match command {
                     Command::Create(mut planned) => {
                         planned.set(inv_idx, Some(Value::Int(id)));
-                        orm::apply_create(db, *planned, env);
+                        write::apply_create(db, *planned, env);
                     }
                     Command::Update(target, planned) => {
-                        orm::apply_write(db, &[target], *planned, env)
+                        write::apply_write(db, &[target], *planned, env)
                     }
-                    Command::Delete(target) => orm::remove(db, &relation, &[target]),
+                    Command::Delete(target) => write::remove(db, &relation, &[target]),
                     Command::Unlink(target) => set_parent(db, target, None),
                     Command::Link(target) => set_parent(db, target, Some(id)),
                     Command::Clear => {

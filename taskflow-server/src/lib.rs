@@ -36,6 +36,7 @@
 mod clock;
 mod commands;
 mod convert;
+mod describe;
 mod domain;
 mod fault;
 mod group;
@@ -48,6 +49,7 @@ mod seed;
 mod server;
 mod signature;
 mod store;
+mod write;
 
 pub use rpc::VersionInfo;
 pub use server::{Credentials, DEFAULT_DB, ServerBuilder, TestServer};

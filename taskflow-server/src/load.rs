@@ -14,9 +14,10 @@ use taskflow_sdk::xmlrpc::Value;
 
 use crate::clock;
 use crate::fault::Fault;
-use crate::orm::{self, Env, Planned};
+use crate::orm::Env;
 use crate::schema::{Field, FieldType, Model};
 use crate::store::Database;
+use crate::write::{self, Planned};
 
 /// How a column names its values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -455,9 +456,9 @@ pub fn load(
             continue;
         }
         let planned = if creating {
-            orm::plan_create_indexed(db, model, vals, env)
+            write::plan_create_indexed(db, model, vals, env)
         } else {
-            orm::plan_write_indexed(db, model, vals, env)
+            write::plan_write_indexed(db, model, vals, env)
         };
         match planned {
             Ok(planned) => plans.push(RowPlan { target, planned }),
@@ -472,16 +473,16 @@ pub fn load(
     for RowPlan { target, planned } in plans {
         let id = match target {
             Target::Existing(id) => {
-                orm::apply_write(db, &[id], planned, env);
+                write::apply_write(db, &[id], planned, env);
                 id
             }
             Target::Batch(key) => {
                 let id = created.get(&key).copied().unwrap_or_default();
-                orm::apply_write(db, &[id], planned, env);
+                write::apply_write(db, &[id], planned, env);
                 id
             }
             Target::New(key) => {
-                let id = orm::apply_create(db, planned, env);
+                let id = write::apply_create(db, planned, env);
                 if let Some((module, name)) = key {
                     db.add_xmlid(&module, &name, &model.name, id, &env.now);
                     created.insert((module, name), id);
