@@ -345,6 +345,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     root_certificates: Vec<Result<Vec<reqwest::Certificate>>>,
     built_in_roots: bool,
+    no_proxy: bool,
 }
 
 impl Default for ClientBuilder {
@@ -361,6 +362,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             root_certificates: Vec::new(),
             built_in_roots: true,
+            no_proxy: false,
         }
     }
 }
@@ -474,6 +476,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Ignores the `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` environment variables, which are
+    /// honoured by default.
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self
+    }
+
     /// Builds the client, reporting the first configuration error.
     pub fn build(self) -> Result<Client> {
         let raw = self
@@ -538,6 +547,9 @@ impl ClientBuilder {
         }
         if let Some(max) = self.pool_max_idle_per_host {
             http = http.pool_max_idle_per_host(max);
+        }
+        if self.no_proxy {
+            http = http.no_proxy();
         }
         let http = http
             .build()

@@ -22,6 +22,7 @@ fn ms(n: u64) -> Duration {
 fn client(server: &TestServer) -> Client {
     Client::builder()
         .url(&server.url())
+        .no_proxy()
         .timeout(ms(400))
         .connect_timeout(ms(400))
         .retry_policy(
