@@ -119,9 +119,20 @@ impl Database {
         self.record(model, id).is_some()
     }
 
+    /// The table of `model`, created if needed (without allocating a key when it exists: `load`
+    /// inserts once per row).
+    fn table_entry(&mut self, model: &str) -> &mut Table {
+        if !self.tables.contains_key(model) {
+            self.tables.insert(model.to_owned(), Table::default());
+        }
+        self.tables
+            .get_mut(model)
+            .expect("the table was just ensured")
+    }
+
     /// Inserts a record under a fresh id and returns the id.
     pub fn insert(&mut self, model: &str, record: Record) -> i64 {
-        let table = self.tables.entry(model.to_owned()).or_default();
+        let table = self.table_entry(model);
         let id = table.next_id;
         table.next_id += 1;
         table.records.insert(id, record);
@@ -130,7 +141,7 @@ impl Database {
 
     /// Inserts a record under a chosen id (seed data lines up with the recorded database).
     pub fn insert_with_id(&mut self, model: &str, id: i64, record: Record) {
-        let table = self.tables.entry(model.to_owned()).or_default();
+        let table = self.table_entry(model);
         table.next_id = table.next_id.max(id + 1);
         table.records.insert(id, record);
     }
@@ -187,10 +198,17 @@ impl Database {
             }
         }
         let id = self.insert("ir.model.data", rec);
-        self.xmlids
-            .entry(module.to_owned())
-            .or_default()
-            .insert(name.to_owned(), id);
+        match self.xmlids.get_mut(module) {
+            Some(names) => {
+                names.insert(name.to_owned(), id);
+            }
+            None => {
+                self.xmlids
+                    .entry(module.to_owned())
+                    .or_default()
+                    .insert(name.to_owned(), id);
+            }
+        }
     }
 
     /// The value of `field` of a record in stored form, including computed fields: a many2one as
