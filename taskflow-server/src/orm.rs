@@ -6,7 +6,7 @@
 //! (planned in full, then applied), `fields_get`/`default_get` live in `describe`, `load` and
 //! `read_group` in their own modules.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
@@ -14,7 +14,7 @@ use taskflow_sdk::xmlrpc::Value;
 use crate::convert;
 use crate::domain::{Domain, py_value};
 use crate::fault::Fault;
-use crate::schema::{DefaultValue, Model};
+use crate::schema::{DefaultValue, FieldType, Model};
 use crate::signature::{Bound, Signature};
 use crate::store::{Database, Record};
 use crate::{describe, load, write};
@@ -558,6 +558,16 @@ pub fn read(
     fields: Option<&Value>,
 ) -> Result<Value, Fault> {
     let fields = read_fields(model, fields)?;
+    // One2many values of many records come from one scan of the comodel, not one per record.
+    let children: HashMap<usize, HashMap<i64, Vec<i64>>> = if ids.len() > 16 {
+        fields
+            .iter()
+            .filter(|&&idx| model.fields[idx].ftype == FieldType::One2many)
+            .filter_map(|&idx| Some((idx, db.one2many_index(model, idx)?)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let mut seen = HashSet::with_capacity(ids.len());
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {
@@ -567,18 +577,28 @@ pub fn read(
         let Some(rec) = db.record(&model.name, id) else {
             continue;
         };
-        out.push(read_record(db, model, id, rec, &fields));
+        out.push(read_record(db, model, id, rec, &fields, &children));
     }
     Ok(Value::Array(out))
 }
 
-fn read_record(db: &Database, model: &Model, id: i64, rec: &Record, fields: &[usize]) -> Value {
+fn read_record(
+    db: &Database,
+    model: &Model,
+    id: i64,
+    rec: &Record,
+    fields: &[usize],
+    children: &HashMap<usize, HashMap<i64, Vec<i64>>>,
+) -> Value {
     let members = fields
         .iter()
         .map(|&idx| {
             let field = &model.fields[idx];
             let value = if model.name == "res.users" && field.name == "password" {
                 Value::String(String::new())
+            } else if let Some(index) = children.get(&idx) {
+                let ids = index.get(&id).map(Vec::as_slice).unwrap_or_default();
+                Value::Array(ids.iter().copied().map(Value::Int).collect())
             } else {
                 convert::to_read(db, field, db.stored_value(model, id, rec, idx))
             };

@@ -288,6 +288,27 @@ impl Database {
         }
     }
 
+    /// Parent id to its children's ids (sorted by the comodel's order) for one2many `field` of
+    /// `model`, from one scan of the comodel; `None` when the field has no inverse here.
+    pub fn one2many_index(&self, model: &Model, field: usize) -> Option<HashMap<i64, Vec<i64>>> {
+        let f = &model.fields[field];
+        let comodel = self.registry.model(f.relation.as_deref()?)?;
+        let inv_idx = comodel.field_index(f.inverse.as_deref()?)?;
+        let table = self.table(&comodel.name)?;
+        let mut index: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (&cid, rec) in &table.records {
+            if let Some(parent) = rec.get(inv_idx).and_then(Value::as_i64) {
+                if self.is_active(comodel, rec) {
+                    index.entry(parent).or_default().push(cid);
+                }
+            }
+        }
+        for children in index.values_mut() {
+            self.sort_ids(comodel, children);
+        }
+        Some(index)
+    }
+
     /// Whether a record is active (records of models without `active` always are).
     pub fn is_active(&self, model: &Model, record: &Record) -> bool {
         match model.field_index("active") {

@@ -1096,3 +1096,46 @@ async fn many_servers_run_at_once_and_stop_on_drop() {
         "a dropped server stops listening"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one2many_reads_agree_in_bulk_and_one_by_one() {
+    let server = TestServer::start().await.unwrap();
+    let admin = Session::new(&server, true);
+    let all = admin
+        .ok("res.partner", "search", vec![arr(vec![])], vec![])
+        .await;
+    let all = ids(&all);
+    assert!(all.len() > 16, "enough records for the bulk path");
+    let fields = arr(vec![s("child_ids"), s("user_ids")]);
+    let bulk = admin
+        .ok(
+            "res.partner",
+            "read",
+            vec![arr(all.iter().copied().map(i).collect()), fields.clone()],
+            vec![],
+        )
+        .await;
+    let bulk = bulk.as_array().unwrap();
+    assert_eq!(bulk.len(), all.len());
+    let mut with_children = 0;
+    for (record, &id) in bulk.iter().zip(&all) {
+        let one = admin
+            .ok(
+                "res.partner",
+                "read",
+                vec![arr(vec![i(id)]), fields.clone()],
+                vec![],
+            )
+            .await;
+        assert_eq!(&one.as_array().unwrap()[0], record, "partner {id}");
+        with_children += usize::from(
+            !record
+                .get("child_ids")
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .is_empty(),
+        );
+    }
+    assert!(with_children >= 5, "the seed has companies with contacts");
+}
