@@ -1,77 +1,102 @@
 //! Shared support for the workspace's examples and cross-crate tests: reaching a TaskFlow.
 //!
-//! With `TASKFLOW_URL` set, [`connect`] talks to that server with `TASKFLOW_DB`, `TASKFLOW_USER`
-//! and `TASKFLOW_PASSWORD` (the TaskFlow document's values are `https://demo.taskflow.co.za`,
-//! `demo.taskflow.co.za`, `demo`, `demo`). Without it, it starts the embedded server on a loopback
-//! port and signs in as its `demo` user, so every example runs on a machine with no credentials.
+//! With `TASKFLOW_URL` set, [`Target::from_env`] names that server, with `TASKFLOW_DB`,
+//! `TASKFLOW_USER` and `TASKFLOW_PASSWORD` (the TaskFlow document's values are
+//! `https://demo.taskflow.co.za`, `demo.taskflow.co.za`, `demo`, `demo`). Without it, it starts the
+//! embedded server on a loopback port and names its `demo` user, so every example runs on a machine
+//! with no credentials.
 
 use std::env;
 use std::error::Error;
+use std::fmt;
 
-use taskflow_sdk::{Client, Session};
+use taskflow_sdk::{Client, Secret, Session};
 use taskflow_server::TestServer;
 
-/// A signed-in session, and the embedded server behind it when one was started.
-pub struct Connection {
-    /// The client (common endpoint).
-    pub client: Client,
-    /// The session of the configured or demo user.
-    pub session: Session,
-    /// Where the session goes, for printing.
-    pub description: String,
-    /// Keeps the embedded server running as long as the connection lives.
+/// Boxed error of the examples.
+pub type BoxError = Box<dyn Error + Send + Sync>;
+
+/// Where to connect, and as whom.
+pub struct Target {
+    /// The server's base URL.
+    pub url: String,
+    /// The database.
+    pub db: String,
+    /// The login.
+    pub login: String,
+    /// The password (never printed).
+    pub password: Secret,
+    /// The embedded server, kept running as long as the target lives, when one was started.
     pub server: Option<TestServer>,
 }
 
-impl std::fmt::Debug for Connection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connection")
-            .field("description", &self.description)
-            .field("session", &self.session)
-            .finish_non_exhaustive()
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Target")
+            .field("url", &self.url)
+            .field("db", &self.db)
+            .field("login", &self.login)
+            .field("password", &self.password)
+            .field("embedded", &self.server.is_some())
+            .finish()
     }
 }
 
-fn required(name: &str) -> Result<String, Box<dyn Error + Send + Sync>> {
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (database {}, user {})",
+            self.url, self.db, self.login
+        )?;
+        if self.server.is_some() {
+            f.write_str(", the embedded server: set TASKFLOW_URL to use yours")?;
+        }
+        Ok(())
+    }
+}
+
+fn required(name: &str) -> Result<String, BoxError> {
     env::var(name).map_err(|_| {
-        format!("TASKFLOW_URL is set but {name} is not: set TASKFLOW_DB, TASKFLOW_USER and TASKFLOW_PASSWORD too").into()
+        format!(
+            "TASKFLOW_URL is set but {name} is not: set TASKFLOW_DB, TASKFLOW_USER and \
+             TASKFLOW_PASSWORD too"
+        )
+        .into()
     })
 }
 
-/// Connects to the TaskFlow named by the environment, or to a fresh embedded server.
-pub async fn connect() -> Result<Connection, Box<dyn Error + Send + Sync>> {
-    match env::var("TASKFLOW_URL") {
-        Ok(url) if !url.trim().is_empty() => {
-            let db = required("TASKFLOW_DB")?;
-            let user = required("TASKFLOW_USER")?;
-            let password = required("TASKFLOW_PASSWORD")?;
-            let client = Client::new(&url)?;
-            let session = client.authenticate(&db, &user, &password).await?;
-            Ok(Connection {
-                description: format!("{url} (database {db}, user {user})"),
-                client,
-                session,
+impl Target {
+    /// The TaskFlow named by the environment, or a fresh embedded server and its demo user.
+    pub async fn from_env() -> Result<Target, BoxError> {
+        match env::var("TASKFLOW_URL") {
+            Ok(url) if !url.trim().is_empty() => Ok(Target {
+                url,
+                db: required("TASKFLOW_DB")?,
+                login: required("TASKFLOW_USER")?,
+                password: Secret::new(required("TASKFLOW_PASSWORD")?),
                 server: None,
-            })
+            }),
+            _ => {
+                let server = TestServer::start().await?;
+                let demo = server.demo();
+                Ok(Target {
+                    url: server.url(),
+                    db: server.db().to_owned(),
+                    login: demo.login,
+                    password: Secret::new(demo.password),
+                    server: Some(server),
+                })
+            }
         }
-        _ => {
-            let server = TestServer::start().await?;
-            let demo = server.demo();
-            let client = Client::new(&server.url())?;
-            let session = client
-                .authenticate(server.db(), &demo.login, &demo.password)
-                .await?;
-            Ok(Connection {
-                description: format!(
-                    "the embedded server at {} (database {}, user {}; set TASKFLOW_URL to use yours)",
-                    server.url(),
-                    server.db(),
-                    demo.login
-                ),
-                client,
-                session,
-                server: Some(server),
-            })
-        }
+    }
+
+    /// Signs in.
+    pub async fn connect(&self) -> Result<(Client, Session), BoxError> {
+        let client = Client::new(&self.url)?;
+        let session = client
+            .authenticate(&self.db, &self.login, self.password.expose())
+            .await?;
+        Ok((client, session))
     }
 }

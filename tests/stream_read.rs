@@ -73,7 +73,7 @@ async fn records_that_exist_throughout_are_yielded_once_while_the_table_changes(
         .execute_kw(
             "crm.lead",
             "search_read",
-            (domain.clone(),),
+            (domain,),
             Kwargs::new().fields(["name"]).order("id"),
         )
         .await

@@ -104,7 +104,11 @@ impl LoadReport {
     /// Rows accepted per second.
     pub fn rows_per_sec(&self) -> f64 {
         let secs = self.duration.as_secs_f64();
-        if secs > 0.0 { (self.created + self.updated) as f64 / secs } else { 0.0 }
+        if secs > 0.0 {
+            (self.created + self.updated) as f64 / secs
+        } else {
+            0.0
+        }
     }
 }
 
@@ -261,7 +265,9 @@ impl LoadMessage {
             (None, Some(record)) => (record, record),
             (None, None) => return Vec::new(),
         };
-        (from.max(0)..=to.max(from).max(0)).map(|i| i as usize).collect()
+        (from.max(0)..=to.max(from).max(0))
+            .map(|i| i as usize)
+            .collect()
     }
 }
 
@@ -386,8 +392,8 @@ impl Loader {
         // Global indices of the rows still to send, parallel to `pending`.
         let mut indices: Vec<usize> = (base..base + rows.len()).collect();
         let mut pending: Vec<R> = rows;
-        let idempotent = self.id_column.is_some()
-            && pending.iter().all(|row| self.external_id(row).is_some());
+        let idempotent =
+            self.id_column.is_some() && pending.iter().all(|row| self.external_id(row).is_some());
         let known = if self.count_updates && self.id_column.is_some() {
             self.known_external_ids(&pending).await?
         } else {
@@ -395,7 +401,9 @@ impl Loader {
         };
 
         while !pending.is_empty() {
-            let result = self.call_with_retries(&pending, idempotent, &mut outcome.retried).await;
+            let result = self
+                .call_with_retries(&pending, idempotent, &mut outcome.retried)
+                .await;
             let result = match result {
                 Ok(result) => result,
                 Err(e) if e.is_transient() => {
@@ -500,12 +508,7 @@ impl Loader {
         loop {
             let result = self
                 .session
-                .execute_kw::<LoadResult>(
-                    &self.model,
-                    "load",
-                    (&*self.header, rows),
-                    Kwargs::new(),
-                )
+                .execute_kw::<LoadResult>(&self.model, "load", (&*self.header, rows), Kwargs::new())
                 .await;
             match result {
                 Err(e) if e.is_transient() && idempotent && attempt < self.max_retries => {
@@ -551,7 +554,11 @@ impl Loader {
                 )
                 .await
                 .map_err(annotate_lookup)?;
-            known.extend(found.into_iter().map(|d| format!("{}.{}", d.module, d.name)));
+            known.extend(
+                found
+                    .into_iter()
+                    .map(|d| format!("{}.{}", d.module, d.name)),
+            );
         }
         Ok(known)
     }
@@ -582,8 +589,14 @@ mod tests {
 
     #[test]
     fn external_ids_without_module_go_to_import() {
-        assert_eq!(split_external_id("my_lead.external_id1"), ("my_lead", "external_id1"));
-        assert_eq!(split_external_id("tf_noprefix_lead"), ("__import__", "tf_noprefix_lead"));
+        assert_eq!(
+            split_external_id("my_lead.external_id1"),
+            ("my_lead", "external_id1")
+        );
+        assert_eq!(
+            split_external_id("tf_noprefix_lead"),
+            ("__import__", "tf_noprefix_lead")
+        );
         assert_eq!(qualified("x"), "__import__.x");
     }
 

@@ -151,14 +151,20 @@ where
         let model = self.model.clone();
         let mut domain = Vec::with_capacity(self.domain.len() + 1);
         // A top-level domain list is an implicit AND of its terms, so the key condition can lead.
-        domain.push(Value::Array(vec!["id".into(), ">".into(), Value::Int(after)]));
+        domain.push(Value::Array(vec![
+            "id".into(),
+            ">".into(),
+            Value::Int(after),
+        ]));
         domain.extend(self.domain.iter().cloned());
         let kwargs = Kwargs::new()
             .fields(self.fields.iter().map(String::as_str))
             .order("id")
             .limit(u32::try_from(self.page_size).unwrap_or(u32::MAX));
         tokio::spawn(async move {
-            session.execute_kw::<Vec<R>>(&model, "search_read", (domain,), kwargs).await
+            session
+                .execute_kw::<Vec<R>>(&model, "search_read", (domain,), kwargs)
+                .await
         })
     }
 
@@ -228,7 +234,11 @@ where
                                      {last} after {}): is `id` among the decoded fields?",
                                     this.last_id
                                 )),
-                                call: CallInfo::new("/xmlrpc/2/object", Some(&this.model), "search_read"),
+                                call: CallInfo::new(
+                                    "/xmlrpc/2/object",
+                                    Some(&this.model),
+                                    "search_read",
+                                ),
                             })));
                         }
                         _ => State::Done,

@@ -1,0 +1,300 @@
+//! End-to-end bulk benchmark, side by side in one run: this SDK against Python's standard
+//! `xmlrpc.client`, both talking to the standalone embedded server in its own process.
+//!
+//! - `load` of 100,000 leads in chunks of the same size (the SDK with its default concurrency);
+//! - reading the 100,000 leads back (the SDK stream vs Python `search_read` pages by id).
+//!
+//! For each: rows per second and the client process's CPU time. Run with
+//! `cargo bench --bench bulk` (`BULK_ROWS=20000` for a quicker run, `BULK_SWEEP=1` to also try
+//! chunk sizes and concurrency levels, which is how the defaults were chosen).
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use taskflow_sdk::load::{DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY};
+use taskflow_sdk::stream::DEFAULT_PAGE_SIZE;
+use taskflow_sdk::xmlrpc::Value;
+use taskflow_sdk::{Client, Session};
+
+const HEADER: [&str; 7] = [
+    "id",
+    "name",
+    "contact_name",
+    "contact_surname",
+    "phone",
+    "mobile",
+    "fax",
+];
+const DB: &str = "demo.taskflow.co.za";
+
+/// CPU time (user + system) this process has used so far, from /proc/self/stat.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 after the name.
+    let total = ticks(11) + ticks(12);
+    Duration::from_millis(total * 10) // USER_HZ is 100 on Linux
+}
+
+/// The release build of the standalone server, built first if needed.
+fn server_binary() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "taskflow-server",
+            "--bin",
+            "taskflow-server",
+        ])
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building taskflow-server failed");
+    let exe = std::env::current_exe().expect("bench path");
+    // target/release/deps/bulk-<hash> -> target/release/taskflow-server
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir")
+        .join("taskflow-server")
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(binary: &PathBuf) -> Server {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let mut child = Command::new(binary)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("server starts");
+    // Wait for the start-up line.
+    let stdout = child.stdout.take().expect("server stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("start-up line");
+    Server {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+fn rows(prefix: &'static str, n: usize) -> impl Iterator<Item = Vec<String>> {
+    (0..n).map(move |i| {
+        vec![
+            format!("{prefix}.lead_{i:06}"),
+            format!("Bulk lead {i:06}"),
+            format!("Contact {i}"),
+            format!("Surname {i}"),
+            format!("+27 83 {i:07}"),
+            format!("+27 82 {i:07}"),
+            if i % 3 == 0 {
+                format!("+27 12 {i:07}")
+            } else {
+                String::new()
+            },
+        ]
+    })
+}
+
+async fn session(url: &str) -> Session {
+    Client::new(url)
+        .expect("client")
+        .authenticate(DB, "demo", "demo")
+        .await
+        .expect("login")
+}
+
+struct Measure {
+    rows: usize,
+    wall: Duration,
+    cpu: Duration,
+}
+
+impl Measure {
+    fn rate(&self) -> f64 {
+        self.rows as f64 / self.wall.as_secs_f64()
+    }
+    fn cpu_per_row_us(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / self.rows as f64
+    }
+}
+
+async fn sdk_load(url: &str, n: usize, chunk: usize, concurrency: usize) -> Measure {
+    let session = session(url).await;
+    let (wall, cpu) = (Instant::now(), cpu_time());
+    let report = session
+        .loader("crm.lead", HEADER)
+        .chunk_size(chunk)
+        .concurrency(concurrency)
+        .run(rows("rs_bench", n))
+        .await
+        .expect("load");
+    assert!(report.is_complete(), "{:?}", report.failed.first());
+    Measure {
+        rows: (report.created + report.updated) as usize,
+        wall: wall.elapsed(),
+        cpu: cpu_time() - cpu,
+    }
+}
+
+async fn sdk_read(url: &str, page: usize) -> Measure {
+    let session = session(url).await;
+    let (wall, cpu) = (Instant::now(), cpu_time());
+    let count = session
+        .search_read_stream::<Value>(
+            "crm.lead",
+            (("name", "=like", "Bulk lead %"),),
+            &HEADER[1..],
+        )
+        .page_size(page)
+        .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+        .await
+        .expect("stream");
+    Measure {
+        rows: count,
+        wall: wall.elapsed(),
+        cpu: cpu_time() - cpu,
+    }
+}
+
+fn python(url: &str, mode: &str, n: usize, chunk: usize) -> Measure {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/bulk_python.py");
+    let out = Command::new("python3")
+        .args([
+            script,
+            url,
+            DB,
+            "demo",
+            "demo",
+            mode,
+            &n.to_string(),
+            &chunk.to_string(),
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |name: &str| -> f64 {
+        text.split(&format!("\"{name}\": "))
+            .nth(1)
+            .and_then(|r| r.split([',', '}']).next())
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing in {text}"))
+    };
+    Measure {
+        rows: field("rows") as usize,
+        wall: Duration::from_secs_f64(field("wall_s")),
+        cpu: Duration::from_secs_f64(field("cpu_s")),
+    }
+}
+
+fn line(label: &str, m: &Measure) {
+    println!(
+        "{label:<34} {:>8} rows {:>8.2} s {:>10.0} rows/s   client CPU {:>6.2} s = {:>7.2} us/row",
+        m.rows,
+        m.wall.as_secs_f64(),
+        m.rate(),
+        m.cpu.as_secs_f64(),
+        m.cpu_per_row_us()
+    );
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` would pass nothing: only run on bench.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let n: usize = std::env::var("BULK_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let binary = server_binary();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    println!(
+        "bulk benchmark: {n} leads, chunk {DEFAULT_CHUNK_SIZE}, concurrency {DEFAULT_CONCURRENCY}, page {DEFAULT_PAGE_SIZE}"
+    );
+
+    // Each side gets a fresh server so both load into the same starting table.
+    let server = start_server(&binary);
+    let rs_load = runtime.block_on(sdk_load(
+        &server.url,
+        n,
+        DEFAULT_CHUNK_SIZE,
+        DEFAULT_CONCURRENCY,
+    ));
+    let rs_read = runtime.block_on(sdk_read(&server.url, DEFAULT_PAGE_SIZE));
+    drop(server);
+    let server = start_server(&binary);
+    let py_load = python(&server.url, "load", n, DEFAULT_CHUNK_SIZE);
+    let py_read = python(&server.url, "read", n, DEFAULT_PAGE_SIZE);
+    drop(server);
+
+    line("load: taskflow-sdk", &rs_load);
+    line("load: python xmlrpc.client", &py_load);
+    println!(
+        "load: sdk/python  rows/s x{:.2}   CPU per row x{:.1} lower",
+        rs_load.rate() / py_load.rate(),
+        py_load.cpu_per_row_us() / rs_load.cpu_per_row_us()
+    );
+    line("read: taskflow-sdk stream", &rs_read);
+    line("read: python search_read pages", &py_read);
+    println!(
+        "read: sdk/python  rows/s x{:.2}   CPU per row x{:.1} lower",
+        rs_read.rate() / py_read.rate(),
+        py_read.cpu_per_row_us() / rs_read.cpu_per_row_us()
+    );
+
+    if std::env::var("BULK_SWEEP").is_ok() {
+        for chunk in [500, 1000, 2000, 5000] {
+            for concurrency in [1, 2, 4, 8] {
+                let server = start_server(&binary);
+                let m = runtime.block_on(sdk_load(&server.url, n, chunk, concurrency));
+                line(&format!("sweep load chunk {chunk} x{concurrency}"), &m);
+            }
+        }
+        let server = start_server(&binary);
+        runtime.block_on(sdk_load(
+            &server.url,
+            n,
+            DEFAULT_CHUNK_SIZE,
+            DEFAULT_CONCURRENCY,
+        ));
+        for page in [500, 1000, 2000, 5000, 10000] {
+            let m = runtime.block_on(sdk_read(&server.url, page));
+            line(&format!("sweep read page {page}"), &m);
+        }
+    }
+}
