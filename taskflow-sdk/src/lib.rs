@@ -1,4 +1,59 @@
 //! Typed async Rust SDK for TaskFlow's XML-RPC API.
+//!
+//! TaskFlow (of the Odoo lineage) speaks XML-RPC: `/xmlrpc/2/common` for `version` and
+//! `authenticate`, `/xmlrpc/2/object` for `execute_kw` on any model. This crate gives you:
+//!
+//! - [`Client`] and [`Session`]: connect, authenticate, and call any method with
+//!   [`Session::execute_kw`], typed by serde (`args: Serialize`, result `DeserializeOwned`) or
+//!   untyped ([`xmlrpc::Value`]). Timeouts, pooling, TLS (rustls), retries of read-only calls,
+//!   `tracing` spans, and one [`Error`] type whose server faults are classified ([`FaultKind`]).
+//! - [`#[derive(TaskflowModel)]`](TaskflowModel): a plain struct becomes a typed model with
+//!   `create`, `write`, `read`, `search_read`, `name_get`, `load`... (see [`model`]), a values
+//!   builder for writes, x2many [`Command`]s, and typed [`Domain`]s from field handles.
+//! - [`load`]: bulk import with external ids, chunked and concurrent, with per-row errors; and
+//!   [`stream`]: whole tables as an async stream of records, paged by id.
+//! - [`xmlrpc`]: the codec underneath: a serde serializer and a streaming deserializer over
+//!   quick-xml that decodes responses straight into your types.
+//!
+//! ```no_run
+//! use taskflow_sdk::{Client, Id, Many2one, TaskflowModel};
+//!
+//! #[derive(TaskflowModel, Debug)]
+//! #[taskflow(model = "res.partner")]
+//! struct Partner {
+//!     id: Id<Partner>,
+//!     name: String,
+//! }
+//!
+//! #[derive(TaskflowModel, Debug)]
+//! #[taskflow(model = "crm.lead")]
+//! struct Lead {
+//!     id: Id<Lead>,
+//!     name: String,
+//!     partner_id: Option<Many2one<Partner>>,
+//!     expected_revenue: f64,
+//! }
+//!
+//! # async fn run() -> taskflow_sdk::Result<()> {
+//! let client = Client::new("https://demo.taskflow.co.za")?;
+//! println!("{}", client.version().await?.server_version);
+//! let session = client.authenticate("demo.taskflow.co.za", "demo", "demo").await?;
+//!
+//! let id = Lead::create(&session, Lead::values().name("New Lead")).await?;
+//! Lead::write(&session, &[id], Lead::values().name("Lead Edited")).await?;
+//! assert_eq!(Lead::name_get(&session, &[id]).await?, [(id, "Lead Edited".to_owned())]);
+//!
+//! let f = Lead::fields();
+//! let big: Vec<Lead> = Lead::search_read(&session, f.expected_revenue.gt(10_000.0))
+//!     .order("expected_revenue desc")
+//!     .limit(50)
+//!     .await?;
+//! # let _ = big;
+//! # Ok(()) }
+//! ```
+//!
+//! The workspace's `taskflow-server` crate is an embedded TaskFlow-compatible server: the examples
+//! and tests run against it when no real server is configured.
 #![deny(missing_docs)]
 
 pub mod domain;
