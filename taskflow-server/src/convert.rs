@@ -257,8 +257,7 @@ pub fn to_read(db: &Database, field: &Field, stored: Option<Value>) -> Value {
             let relation = field.relation.as_deref().unwrap_or_default();
             match db.display_name(relation, id) {
                 Some(name) => Value::Array(vec![Value::Int(id), Value::String(name)]),
-                // Links into models that do not exist here have no name to show.
-                None if db.table(relation).is_none() => Value::Bool(false),
+                // A deleted target, or a model that does not exist here: nothing to show.
                 None => Value::Bool(false),
             }
         }

@@ -9,11 +9,13 @@ use std::process::ExitCode;
 
 use taskflow_server::{DEFAULT_DB, TestServer, VersionInfo};
 
-const USAGE: &str = "usage: taskflow-server [--listen ADDR:PORT] [--db NAME] [--odoo-17 | --odoo-18]\n\
-  --listen   address to bind (default 127.0.0.1:8069)\n\
-  --db       database name (default demo.taskflow.co.za)\n\
-  --odoo-17  answer version() like the recorded Odoo 17 server\n\
-  --odoo-18  answer version() like 18.0 and drop name_get";
+const USAGE: &str = concat!(
+    "usage: taskflow-server [--listen ADDR:PORT] [--db NAME] [--odoo-17 | --odoo-18]\n",
+    "  --listen   address to bind (default 127.0.0.1:8069)\n",
+    "  --db       database name (default demo.taskflow.co.za)\n",
+    "  --odoo-17  answer version() like the recorded Odoo 17 server\n",
+    "  --odoo-18  answer version() like 18.0 and drop name_get",
+);
 
 fn main() -> ExitCode {
     let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 8069));
