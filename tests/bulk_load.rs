@@ -210,3 +210,62 @@ async fn a_lost_reply_is_resent_only_when_rows_have_external_ids() {
         "no duplicates"
     );
 }
+
+#[derive(taskflow_sdk::TaskflowModel, Debug)]
+#[taskflow(model = "crm.lead")]
+struct Lead {
+    id: taskflow_sdk::Id<Lead>,
+    name: String,
+    contact_name: Option<String>,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_rows_load_in_chunks_with_per_row_errors() {
+    let (_server, session) = support::demo_session().await;
+    // Rows 7 and 250 leave out the required name: the server rejects exactly those.
+    let rows = |run: u32| {
+        (0..600).map(move |i| {
+            let values = Lead::values().contact_name(format!("Contact {i}"));
+            let values = if i == 7 || i == 250 {
+                values
+            } else {
+                values.name(format!("typed {i} run {run}"))
+            };
+            (format!("typed_bulk.lead_{i}"), values)
+        })
+    };
+    let report = session
+        .loader_for::<Lead>()
+        .chunk_size(200)
+        .on_error(ErrorPolicy::SkipInvalid)
+        .run_typed(rows(1))
+        .await
+        .expect("typed load runs");
+    let failed: Vec<(usize, Option<&str>)> = report
+        .failed
+        .iter()
+        .map(|e| (e.row, e.external_id.as_deref()))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            (7, Some("typed_bulk.lead_7")),
+            (250, Some("typed_bulk.lead_250"))
+        ]
+    );
+    assert_eq!((report.created, report.updated), (598, 0));
+    let again = session
+        .loader_for::<Lead>()
+        .chunk_size(200)
+        .on_error(ErrorPolicy::SkipInvalid)
+        .run_typed(rows(2))
+        .await
+        .expect("second typed load runs");
+    assert_eq!((again.created, again.updated), (0, 598));
+    let f = Lead::fields();
+    let leads = Lead::search_read(&session, f.name.like("typed % run 2"))
+        .await
+        .expect("read back");
+    assert_eq!(leads.len(), 598);
+    assert!(leads.iter().all(|l| l.contact_name.is_some() && l.name.ends_with("run 2")));
+}

@@ -136,3 +136,26 @@ async fn records_that_exist_throughout_are_yielded_once_while_the_table_changes(
         deleted.len()
     );
 }
+
+#[derive(taskflow_sdk::TaskflowModel, Debug)]
+#[taskflow(model = "crm.lead")]
+struct TypedLead {
+    id: taskflow_sdk::Id<TypedLead>,
+    name: String,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_models_stream_with_typed_domains() {
+    let (_server, session) = support::demo_session().await;
+    seed(&session, "typed stream", 450).await;
+    let f = TypedLead::fields();
+    let leads: Vec<TypedLead> =
+        taskflow_sdk::stream::search_read(&session, f.name.like("typed stream %"))
+            .page_size(100)
+            .try_collect()
+            .await
+            .expect("typed stream reads");
+    assert_eq!(leads.len(), 450);
+    assert!(leads.windows(2).all(|w| w[0].id.get() < w[1].id.get()));
+    assert_eq!(leads[0].name, "typed stream 00000");
+}

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
+use crate::model::{Model, ValueMap, load_table};
 use crate::xmlrpc::Value;
 use crate::{Error, Kwargs, Result, Session};
 
@@ -145,6 +146,18 @@ impl LoadRow for Vec<Value> {
 
 type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
+/// The header of a chunk and where its external ids are.
+struct Columns {
+    header: Arc<Vec<String>>,
+    id: Option<usize>,
+}
+
+impl Columns {
+    fn external_id<'r, R: LoadRow>(&self, row: &'r R) -> Option<&'r str> {
+        self.id.and_then(|c| row.external_id(c))
+    }
+}
+
 /// Imports rows into one model with `load`. Build it with [`Session::loader`].
 ///
 /// ```no_run
@@ -166,6 +179,7 @@ type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 pub struct Loader {
     session: Session,
     model: String,
+    /// The fixed header of untyped rows (typed rows bring a header per chunk).
     header: Arc<Vec<String>>,
     id_column: Option<usize>,
     chunk_size: usize,
@@ -219,6 +233,50 @@ impl Session {
             retry_backoff: Duration::from_millis(200),
             count_updates: true,
             progress: None,
+        }
+    }
+}
+
+impl Session {
+    /// A [`Loader`] for typed rows of model `M`: run it with [`Loader::run_typed`].
+    pub fn loader_for<M: Model>(&self) -> Loader {
+        self.loader(M::MODEL, std::iter::empty::<String>())
+    }
+}
+
+/// Turns a chunk of typed rows into cells, setting aside the rows that cannot be written as cells
+/// (reported with their global index).
+fn typed_table<M>(
+    base: usize,
+    rows: Vec<(String, ValueMap<M>)>,
+) -> (crate::model::LoadTable, Vec<RowError>) {
+    match load_table(&rows) {
+        Ok(table) => (table, Vec::new()),
+        Err(messages) => {
+            let bad: HashMap<usize, &crate::model::LoadMessage> = messages
+                .iter()
+                .filter_map(|m| m.record.map(|r| (r as usize, m)))
+                .collect();
+            let failed = bad
+                .iter()
+                .map(|(&local, m)| RowError {
+                    row: base + local,
+                    external_id: rows.get(local).map(|(xid, _)| xid.clone()),
+                    field: m.field.clone(),
+                    message: m.message.clone(),
+                })
+                .collect();
+            let good: Vec<(String, ValueMap<M>)> = rows
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !bad.contains_key(i))
+                .map(|(_, row)| row)
+                .collect();
+            let table = load_table(&good).unwrap_or(crate::model::LoadTable {
+                columns: vec!["id".to_owned()],
+                rows: Vec::new(),
+            });
+            (table, failed)
         }
     }
 }
@@ -331,6 +389,50 @@ impl Loader {
         self.run_stream(stream::iter(rows)).await
     }
 
+    /// Imports typed rows, `(external id, values)` pairs of model `M` (`Lead::values()...`), as
+    /// [`Loader::run`] does for untyped ones. Each chunk's header is the `id` column and the fields
+    /// its rows set; relations go by database id (`partner_id/.id`).
+    ///
+    /// ```no_run
+    /// # use taskflow_sdk::{Id, Session, TaskflowModel};
+    /// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+    /// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+    /// let rows = (0..10_000).map(|i| (format!("crm_sync.lead_{i}"), Lead::values().name(format!("Lead {i}"))));
+    /// let report = session.loader_for::<Lead>().run_typed(rows).await?;
+    /// assert!(report.is_complete());
+    /// # Ok(()) }
+    /// ```
+    pub async fn run_typed<M, I, X, V>(self, rows: I) -> Result<LoadReport>
+    where
+        M: Model,
+        I: IntoIterator<Item = (X, V)>,
+        X: Into<String>,
+        V: Into<ValueMap<M>>,
+    {
+        let started = Instant::now();
+        let this = Arc::new(self);
+        let chunk_size = this.chunk_size;
+        let typed = stream::iter(
+            rows.into_iter()
+                .map(|(xid, values)| (xid.into(), values.into())),
+        );
+        let chunks = typed.chunks(chunk_size).enumerate().map(
+            |(n, chunk): (usize, Vec<(String, ValueMap<M>)>)| {
+                let this = Arc::clone(&this);
+                async move {
+                    let base = n * chunk_size;
+                    let (table, failed) = typed_table(base, chunk);
+                    let columns = Columns {
+                        header: Arc::new(table.columns),
+                        id: Some(0),
+                    };
+                    this.send_chunk(base, &columns, table.rows, failed).await
+                }
+            },
+        );
+        this.collect(started, chunks).await
+    }
+
     /// Imports every row of an async stream, pulling only as many as the chunks in flight need.
     ///
     /// A fault that concerns the whole import (an unknown column, access denied) ends it with
@@ -343,16 +445,31 @@ impl Loader {
         let started = Instant::now();
         let this = Arc::new(self);
         let chunk_size = this.chunk_size;
+        let chunks = rows.chunks(chunk_size).enumerate().map(|(n, chunk)| {
+            let this = Arc::clone(&this);
+            async move {
+                let columns = Columns {
+                    header: Arc::clone(&this.header),
+                    id: this.id_column,
+                };
+                this.send_chunk(n * chunk_size, &columns, chunk, Vec::new())
+                    .await
+            }
+        });
+        this.collect(started, chunks).await
+    }
+
+    /// Runs the chunk futures with bounded concurrency, in order, and adds up the report.
+    async fn collect<F>(
+        &self,
+        started: Instant,
+        chunks: impl Stream<Item = F>,
+    ) -> Result<LoadReport>
+    where
+        F: std::future::Future<Output = Result<ChunkOutcome>>,
+    {
         let mut report = LoadReport::default();
-        let mut chunks = std::pin::pin!(
-            rows.chunks(chunk_size)
-                .enumerate()
-                .map(|(n, chunk)| {
-                    let this = Arc::clone(&this);
-                    async move { this.send_chunk(n * chunk_size, chunk).await }
-                })
-                .buffered(this.concurrency)
-        );
+        let mut chunks = std::pin::pin!(chunks.buffered(self.concurrency));
         while let Some(outcome) = chunks.next().await {
             let outcome = outcome?;
             report.chunks += 1;
@@ -361,7 +478,7 @@ impl Loader {
             report.chunks_retried += outcome.retried;
             report.not_imported += outcome.not_imported;
             report.failed.extend(outcome.failed);
-            if let Some(callback) = &this.progress {
+            if let Some(callback) = &self.progress {
                 let elapsed = started.elapsed();
                 let done = report.created + report.updated;
                 callback(&Progress {
@@ -371,7 +488,7 @@ impl Loader {
                     rows_per_sec: done as f64 / elapsed.as_secs_f64().max(1e-9),
                 });
             }
-            if outcome.rejected && this.policy == ErrorPolicy::Stop {
+            if outcome.rejected && self.policy == ErrorPolicy::Stop {
                 report.stopped = true;
                 break;
             }
@@ -381,28 +498,45 @@ impl Loader {
         Ok(report)
     }
 
-    fn external_id<'r, R: LoadRow>(&self, row: &'r R) -> Option<&'r str> {
-        self.id_column.and_then(|c| row.external_id(c))
-    }
-
     /// Sends one chunk whose first row is row `base` of the input, resending it without bad rows
-    /// or after transport failures as configured.
-    async fn send_chunk<R: LoadRow>(&self, base: usize, rows: Vec<R>) -> Result<ChunkOutcome> {
-        let mut outcome = ChunkOutcome::default();
+    /// or after transport failures as configured. `failed` holds rows already refused on the
+    /// client side (typed rows that cannot be written as cells).
+    async fn send_chunk<R: LoadRow>(
+        &self,
+        base: usize,
+        columns: &Columns,
+        rows: Vec<R>,
+        failed: Vec<RowError>,
+    ) -> Result<ChunkOutcome> {
+        let mut outcome = ChunkOutcome {
+            failed,
+            ..ChunkOutcome::default()
+        };
+        if !outcome.failed.is_empty() {
+            outcome.rejected = true;
+            if self.policy == ErrorPolicy::Stop {
+                outcome.not_imported = rows.len() as u64;
+                return Ok(outcome);
+            }
+        }
+        let skipped: HashSet<usize> = outcome.failed.iter().map(|e| e.row).collect();
         // Global indices of the rows still to send, parallel to `pending`.
-        let mut indices: Vec<usize> = (base..base + rows.len()).collect();
+        let mut indices: Vec<usize> = (base..)
+            .filter(|i| !skipped.contains(i))
+            .take(rows.len())
+            .collect();
         let mut pending: Vec<R> = rows;
         let idempotent =
-            self.id_column.is_some() && pending.iter().all(|row| self.external_id(row).is_some());
-        let known = if self.count_updates && self.id_column.is_some() {
-            self.known_external_ids(&pending).await?
+            columns.id.is_some() && pending.iter().all(|row| columns.external_id(row).is_some());
+        let known = if self.count_updates && columns.id.is_some() {
+            self.known_external_ids(columns, &pending).await?
         } else {
             HashSet::new()
         };
 
         while !pending.is_empty() {
             let result = self
-                .call_with_retries(&pending, idempotent, &mut outcome.retried)
+                .call_with_retries(&columns.header, &pending, idempotent, &mut outcome.retried)
                 .await;
             let result = match result {
                 Ok(result) => result,
@@ -420,7 +554,7 @@ impl Loader {
                     for (row, index) in pending.iter().zip(&indices) {
                         outcome.failed.push(RowError {
                             row: *index,
-                            external_id: self.external_id(row).map(str::to_owned),
+                            external_id: columns.external_id(row).map(str::to_owned),
                             field: None,
                             message: why.clone(),
                         });
@@ -432,7 +566,7 @@ impl Loader {
             match result.ids {
                 Some(_) => {
                     for row in &pending {
-                        match self.external_id(row) {
+                        match columns.external_id(row) {
                             Some(xid) if known.contains(&qualified(xid)) => outcome.updated += 1,
                             _ => outcome.created += 1,
                         }
@@ -459,7 +593,7 @@ impl Loader {
                         for (row, index) in pending.iter().zip(&indices) {
                             outcome.failed.push(RowError {
                                 row: *index,
-                                external_id: self.external_id(row).map(str::to_owned),
+                                external_id: columns.external_id(row).map(str::to_owned),
                                 field: None,
                                 message: why.clone(),
                             });
@@ -472,7 +606,7 @@ impl Loader {
                         match bad.get(&local) {
                             Some(message) => outcome.failed.push(RowError {
                                 row: index,
-                                external_id: self.external_id(&row).map(str::to_owned),
+                                external_id: columns.external_id(&row).map(str::to_owned),
                                 field: message.field.clone(),
                                 message: message
                                     .message
@@ -499,6 +633,7 @@ impl Loader {
 
     async fn call_with_retries<R: LoadRow>(
         &self,
+        header: &[String],
         rows: &[R],
         idempotent: bool,
         retried: &mut u64,
@@ -508,7 +643,7 @@ impl Loader {
         loop {
             let result = self
                 .session
-                .execute_kw::<LoadResult>(&self.model, "load", (&*self.header, rows), Kwargs::new())
+                .execute_kw::<LoadResult>(&self.model, "load", (header, rows), Kwargs::new())
                 .await;
             match result {
                 Err(e) if e.is_transient() && idempotent && attempt < self.max_retries => {
@@ -524,10 +659,14 @@ impl Loader {
     }
 
     /// The chunk's external ids the server already knows (so loading them updates).
-    async fn known_external_ids<R: LoadRow>(&self, rows: &[R]) -> Result<HashSet<String>> {
+    async fn known_external_ids<R: LoadRow>(
+        &self,
+        columns: &Columns,
+        rows: &[R],
+    ) -> Result<HashSet<String>> {
         let mut by_module: HashMap<&str, Vec<&str>> = HashMap::new();
         for row in rows {
-            if let Some(xid) = self.external_id(row) {
+            if let Some(xid) = columns.external_id(row) {
                 let (module, name) = split_external_id(xid);
                 by_module.entry(module).or_default().push(name);
             }

@@ -946,15 +946,16 @@ pub async fn load<M: Model, X: Into<String>, V: Into<ValueMap<M>>>(
     })
 }
 
+/// `load`'s header and string cells, built from typed rows.
 #[derive(Debug)]
-struct LoadTable {
-    columns: Vec<String>,
-    rows: Vec<Vec<String>>,
+pub(crate) struct LoadTable {
+    pub(crate) columns: Vec<String>,
+    pub(crate) rows: Vec<Vec<String>>,
 }
 
 /// Turns typed rows into `load`'s string table, or the client-side messages for rows that
 /// cannot be imported.
-fn load_table<M>(
+pub(crate) fn load_table<M>(
     rows: &[(String, ValueMap<M>)],
 ) -> std::result::Result<LoadTable, Vec<LoadMessage>> {
     let mut fields: Vec<(&str, bool)> = Vec::new(); // (name, by database id)

@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 
 use crate::error::CallInfo;
 use crate::xmlrpc::{EncodeError, Value, to_value};
-use crate::{Error, Kwargs, Result, Session};
+use crate::{Domain, Error, Kwargs, Model, Result, Session};
 
 /// A record that knows its database id, so a stream can continue after it.
 ///
@@ -31,6 +31,34 @@ impl Record for Value {
     fn record_id(&self) -> i64 {
         self.get("id").and_then(Value::as_i64).unwrap_or(0)
     }
+}
+
+impl<M: Model> Record for M {
+    fn record_id(&self) -> i64 {
+        self.id().get()
+    }
+}
+
+/// Streams every record of model `M` matching `domain`, reading exactly `M`'s fields, in id
+/// order: the typed form of [`Session::search_read_stream`].
+///
+/// ```no_run
+/// # use taskflow_sdk::{Domain, Id, Session, TaskflowModel};
+/// # #[derive(TaskflowModel, Debug)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+/// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+/// use futures_util::TryStreamExt;
+///
+/// let mut leads = taskflow_sdk::stream::search_read(session, Lead::fields().name.ilike("desk"));
+/// while let Some(lead) = leads.try_next().await? {
+///     println!("{lead:?}");
+/// }
+/// # Ok(()) }
+/// ```
+pub fn search_read<M>(session: &Session, domain: Domain<M>) -> ReadStream<M>
+where
+    M: Model + Send + Unpin,
+{
+    session.search_read_stream(M::MODEL, domain, M::FIELDS)
 }
 
 /// Records per page unless configured (chosen by measurement, see the bulk bench).
