@@ -110,7 +110,13 @@ pub struct Leaf {
     value: Value,
     /// Ids precomputed for `child_of`.
     child_ids: Option<HashSet<i64>>,
+    /// For `in`/`not in` with a long list of strings: the list as a set, so a search with
+    /// thousands of names (the SDK's external-id lookups) stays linear in the table.
+    string_set: Option<HashSet<String>>,
 }
+
+/// Lists shorter than this are scanned; longer ones of strings are hashed.
+const HASHED_IN_LIST: usize = 16;
 
 /// Python's repr of a value, as leaves appear in messages: `('name', '=', 1)`.
 pub fn py_value(v: &Value) -> String {
@@ -249,7 +255,20 @@ impl Domain {
             op,
             value: right.clone(),
             child_ids: None,
+            string_set: None,
         };
+        if let (Op::In | Op::NotIn, Value::Array(items)) = (op, right) {
+            if items.len() >= HASHED_IN_LIST && items.iter().all(|v| matches!(v, Value::String(_)))
+            {
+                leaf.string_set = Some(
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect(),
+                );
+            }
+        }
         if op == Op::ChildOf {
             leaf.child_ids = Some(child_of_ids(db, &leaf)?);
         }
@@ -331,6 +350,13 @@ impl Leaf {
             && !field.ftype.is_relational()
             && self.child_ids.is_none()
         {
+            if let Some(set) = &self.string_set {
+                // Only strings are in the list: a stored string matches by membership, and
+                // anything else (empty, numbers) equals none of them.
+                let found =
+                    matches!(record.get(step.field), Some(Value::String(s)) if set.contains(s));
+                return found == (self.op == Op::In);
+            }
             return compare_scalar(self.op, field.ftype, record.get(step.field), &self.value);
         }
         let stored = db.stored_value(model, id, record, step.field);
