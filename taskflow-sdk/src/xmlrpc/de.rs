@@ -154,6 +154,8 @@ pub(crate) fn unexpected(expected: &str, found: &Tok<'_>) -> DecodeError {
 /// Pull parser over one document, and the serde `Deserializer` for the `<value>` at its cursor.
 pub(crate) struct Parser<'de> {
     reader: Reader<&'de [u8]>,
+    /// The document, to look at the byte after a text event.
+    src: &'de [u8],
     /// A raw event read ahead while collecting text.
     raw_pending: Option<(Event<'de>, u64)>,
     /// A token read ahead by `peek`.
@@ -166,8 +168,13 @@ pub(crate) struct Parser<'de> {
 
 impl<'de> Parser<'de> {
     pub(crate) fn new(src: &'de str, limits: &Limits) -> Self {
+        let mut reader = Reader::from_str(src);
+        // The decoder checks every end tag it consumes against the one it expects (and skipped
+        // values against their own start tags), so quick-xml need not check them a second time.
+        reader.config_mut().check_end_names = false;
         Parser {
-            reader: Reader::from_str(src),
+            reader,
+            src: src.as_bytes(),
             raw_pending: None,
             peeked: None,
             tok_start: 0,
@@ -193,6 +200,18 @@ impl<'de> Parser<'de> {
                     .at(self.reader.error_position()),
             ),
         }
+    }
+
+    /// An end tag's element: one with an unknown name cannot close any element the decoder
+    /// accepted, so it is malformed XML.
+    fn end_tag(name: &str, start: u64) -> Result<Tag> {
+        Tag::from_name(name).ok_or_else(|| {
+            DecodeError::new(
+                DecodeErrorKind::Syntax,
+                format!("malformed XML: end tag </{name}> does not match any open element"),
+            )
+            .at(start)
+        })
     }
 
     fn tag(name: &str, start: u64) -> Result<Tag> {
@@ -271,10 +290,18 @@ impl<'de> Parser<'de> {
             let tok = match ev {
                 Event::Start(e) => Tok::Start(Self::tag(e.name().as_ref(), start)?),
                 Event::Empty(e) => Tok::Empty(Self::tag(e.name().as_ref(), start)?),
-                Event::End(e) => Tok::End(Self::tag(e.name().as_ref(), start)?),
+                Event::End(e) => Tok::End(Self::end_tag(e.name().as_ref(), start)?),
                 Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
                     let mut acc = None;
                     Self::push_text(&mut acc, &ev, start)?;
+                    // Text followed by a tag (not CDATA or a comment) is complete: no need to
+                    // read the next event ahead.
+                    let next = self.reader.buffer_position() as usize;
+                    if self.src.get(next) == Some(&b'<')
+                        && !matches!(self.src.get(next + 1), Some(b'!' | b'?'))
+                    {
+                        return Ok(Tok::Text(acc.unwrap_or(Cow::Borrowed(""))));
+                    }
                     loop {
                         let (next, next_start) = self.raw()?;
                         match next {
@@ -305,6 +332,35 @@ impl<'de> Parser<'de> {
 
     /// The next tag, skipping whitespace between tags; other text is an error.
     pub(crate) fn next_tag(&mut self) -> Result<Tok<'de>> {
+        // Fast path: straight from quick-xml, dropping whitespace between tags without building
+        // tokens (a third of the events of pretty-printed XML-RPC).
+        if self.peeked.is_none() && self.raw_pending.is_none() {
+            loop {
+                let start = self.reader.buffer_position();
+                let ev = match self.reader.read_event() {
+                    Ok(ev) => ev,
+                    Err(e) => {
+                        return Err(DecodeError::new(
+                            DecodeErrorKind::Syntax,
+                            format!("malformed XML: {e}"),
+                        )
+                        .at(self.reader.error_position()));
+                    }
+                };
+                self.tok_start = start;
+                match ev {
+                    Event::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                    Event::Start(e) => return Ok(Tok::Start(Self::tag(e.name().as_ref(), start)?)),
+                    Event::End(e) => return Ok(Tok::End(Self::end_tag(e.name().as_ref(), start)?)),
+                    Event::Empty(e) => return Ok(Tok::Empty(Self::tag(e.name().as_ref(), start)?)),
+                    Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                    other => {
+                        self.raw_pending = Some((other, start));
+                        break;
+                    }
+                }
+            }
+        }
         loop {
             match self.next_tok()? {
                 Tok::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => continue,
@@ -338,8 +394,27 @@ impl<'de> Parser<'de> {
     pub(crate) fn expect_end(&mut self, tag: Tag) -> Result<()> {
         match self.next_tag()? {
             Tok::End(t) if t == tag => Ok(()),
-            other => Err(unexpected(&format!("</{}>", tag.name()), &other).at(self.tok_start)),
+            other => Err(self.unexpected_in(tag, &format!("</{}>", tag.name()), &other)),
         }
+    }
+
+    /// The error for `found` where `expected` should be, inside an open `<tag>`: another end tag
+    /// there is malformed XML (it does not match the open element), anything else a misplaced
+    /// element.
+    #[cold]
+    fn unexpected_in(&self, tag: Tag, expected: &str, found: &Tok<'_>) -> DecodeError {
+        match found {
+            Tok::End(other) => DecodeError::new(
+                DecodeErrorKind::Syntax,
+                format!(
+                    "malformed XML: end tag </{}> does not match <{}>",
+                    other.name(),
+                    tag.name()
+                ),
+            ),
+            _ => unexpected(expected, found),
+        }
+        .at(self.tok_start)
     }
 
     pub(crate) fn expect_eof(&mut self) -> Result<()> {
@@ -357,16 +432,14 @@ impl<'de> Parser<'de> {
                 self.expect_end_raw(tag)?;
                 Ok(text)
             }
-            other => {
-                Err(unexpected(&format!("text or </{}>", tag.name()), &other).at(self.tok_start))
-            }
+            other => Err(self.unexpected_in(tag, &format!("text or </{}>", tag.name()), &other)),
         }
     }
 
     fn expect_end_raw(&mut self, tag: Tag) -> Result<()> {
         match self.next_tok()? {
             Tok::End(t) if t == tag => Ok(()),
-            other => Err(unexpected(&format!("</{}>", tag.name()), &other).at(self.tok_start)),
+            other => Err(self.unexpected_in(tag, &format!("</{}>", tag.name()), &other)),
         }
     }
 
@@ -494,17 +567,18 @@ impl<'de> Parser<'de> {
     /// Skips the rest of a compound value whose opening was read, without decoding it.
     fn skip_compound(&mut self, opened: &Opened<'de>) -> Result<()> {
         // The elements `open` left open: `<struct>`, or both `<array>` and `<data>`.
-        let mut level = match opened {
-            Opened::Struct { empty: false } => 1usize,
-            Opened::Array { empty: false } => 2,
-            _ => 0,
+        let mut open: Vec<Tag> = match opened {
+            Opened::Struct { empty: false } => vec![Tag::Struct],
+            Opened::Array { empty: false } => vec![Tag::Array, Tag::Data],
+            _ => Vec::new(),
         };
         // Skipping does not recurse, but a skipped value is held to the same depth limit as a
-        // decoded one, so that a document is accepted or refused whatever the target type.
-        while level > 0 {
+        // decoded one, so that a document is accepted or refused whatever the target type; and
+        // its end tags are checked against its start tags, as decoding would.
+        while let Some(&innermost) = open.last() {
             match self.next_tok()? {
                 Tok::Start(tag) => {
-                    level += 1;
+                    open.push(tag);
                     if matches!(tag, Tag::Struct | Tag::Array) {
                         self.enter()?;
                     }
@@ -513,12 +587,23 @@ impl<'de> Parser<'de> {
                     self.enter()?;
                     self.depth -= 1;
                 }
-                Tok::End(tag) => {
-                    level -= 1;
+                Tok::End(tag) if tag == innermost => {
+                    open.pop();
                     // The outermost end is counted by `close_compound`.
-                    if level > 0 && matches!(tag, Tag::Struct | Tag::Array) {
+                    if !open.is_empty() && matches!(tag, Tag::Struct | Tag::Array) {
                         self.depth -= 1;
                     }
+                }
+                Tok::End(tag) => {
+                    return Err(DecodeError::new(
+                        DecodeErrorKind::Syntax,
+                        format!(
+                            "malformed XML: end tag </{}> does not match <{}>",
+                            tag.name(),
+                            innermost.name()
+                        ),
+                    )
+                    .at(self.tok_start));
                 }
                 Tok::Eof => {
                     return Err(DecodeError::new(

@@ -23,7 +23,11 @@ pub enum DecodeErrorKind {
 /// Carries the byte offset where the problem was found and, when known, the path into the document
 /// (`params[0][3].partner_id`), and says what was expected and what was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeError {
+pub struct DecodeError(Box<Inner>);
+
+/// Boxed so that the decoder's `Result`s stay one word wide on the hot path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Inner {
     kind: DecodeErrorKind,
     message: String,
     offset: Option<u64>,
@@ -31,51 +35,52 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
+    #[cold]
     pub(crate) fn new(kind: DecodeErrorKind, message: impl Into<String>) -> Self {
-        DecodeError {
+        DecodeError(Box::new(Inner {
             kind,
             message: message.into(),
             offset: None,
             path: None,
-        }
+        }))
     }
 
     /// Sets the offset unless an inner, more precise one is already there.
     pub(crate) fn at(mut self, offset: u64) -> Self {
-        self.offset.get_or_insert(offset);
+        self.0.offset.get_or_insert(offset);
         self
     }
 
     pub(crate) fn with_path(mut self, path: String) -> Self {
-        self.path = Some(path);
+        self.0.path = Some(path);
         self
     }
 
     /// What kind of problem this is.
     pub fn kind(&self) -> DecodeErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The message without position information.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// Byte offset into the document where the problem was found.
     pub fn offset(&self) -> Option<u64> {
-        self.offset
+        self.0.offset
     }
 
     /// Path of the value that failed, like `params[0][3].partner_id`.
     pub fn path(&self) -> Option<&str> {
-        self.path.as_deref()
+        self.0.path.as_deref()
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        match (&self.path, self.offset) {
+        f.write_str(&self.0.message)?;
+        match (&self.0.path, self.0.offset) {
             (Some(path), Some(offset)) => write!(f, " at {path} (byte {offset})"),
             (Some(path), None) => write!(f, " at {path}"),
             (None, Some(offset)) => write!(f, " at byte {offset}"),
