@@ -473,6 +473,11 @@ impl<'de> Parser<'de> {
             other => return Err(unexpected("<value>", &other).at(self.tok_start)),
         }
         let start = self.tok_start;
+        if self.peeked.is_none() && self.raw_pending.is_none() {
+            if let Some((tag, text)) = self.open_scalar_fast()? {
+                return Ok((Opened::Scalar(tag, text), start));
+            }
+        }
         let first = self.next_tok()?;
         let first = match first {
             Tok::End(Tag::Value) => {
@@ -556,6 +561,76 @@ impl<'de> Parser<'de> {
             other => return Err(unexpected("a value type tag", &other).at(self.tok_start)),
         };
         Ok((opened, start))
+    }
+
+    /// Reads quick-xml's next event, with errors mapped and its start offset.
+    fn read_raw(&mut self) -> Result<(Event<'de>, u64)> {
+        let start = self.reader.buffer_position();
+        match self.reader.read_event() {
+            Ok(ev) => Ok((ev, start)),
+            Err(e) => Err(
+                DecodeError::new(DecodeErrorKind::Syntax, format!("malformed XML: {e}"))
+                    .at(self.reader.error_position()),
+            ),
+        }
+    }
+
+    /// The common shape `<type>text</type></value>` of a scalar, read straight from quick-xml
+    /// events, after `<value>`: most values of a response are scalars, and this skips the token
+    /// layer for them. Anything else is handed back (`None`) to the general path, with the event
+    /// read so far left pending.
+    fn open_scalar_fast(&mut self) -> Result<Option<(Tag, Cow<'de, str>)>> {
+        let (ev, start) = self.read_raw()?;
+        let tag = match &ev {
+            Event::Start(e) => match e.name().as_ref() {
+                "string" => Tag::String,
+                "int" => Tag::Int,
+                "double" => Tag::Double,
+                "boolean" => Tag::Boolean,
+                "i4" => Tag::I4,
+                "i8" | "ex:i8" => Tag::I8,
+                "dateTime.iso8601" => Tag::DateTime,
+                "base64" => Tag::Base64,
+                _ => {
+                    self.raw_pending = Some((ev, start));
+                    return Ok(None);
+                }
+            },
+            _ => {
+                self.raw_pending = Some((ev, start));
+                return Ok(None);
+            }
+        };
+        self.tok_start = start;
+        let (ev, text_start) = self.read_raw()?;
+        let text = match ev {
+            Event::End(e) if e.name().as_ref() == tag.name() => Cow::Borrowed(""),
+            // Plain text directly followed by an end tag is the whole content.
+            Event::Text(t) if self.at_end_tag() => {
+                let text = t.xml10_content();
+                let (ev, end_start) = self.read_raw()?;
+                match ev {
+                    Event::End(e) if e.name().as_ref() == tag.name() => text,
+                    other => {
+                        self.raw_pending = Some((other, end_start));
+                        self.expect_end_raw(tag)?;
+                        text
+                    }
+                }
+            }
+            other => {
+                self.raw_pending = Some((other, text_start));
+                self.read_text(tag)?
+            }
+        };
+        self.expect_end(Tag::Value)?;
+        Ok(Some((tag, text)))
+    }
+
+    /// Whether the reader stands at `</`.
+    fn at_end_tag(&self) -> bool {
+        let next = self.reader.buffer_position() as usize;
+        self.src.get(next..next + 2) == Some(b"</")
     }
 
     /// After a struct or array was read to its end: `</value>`.
