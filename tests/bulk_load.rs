@@ -267,5 +267,9 @@ async fn typed_rows_load_in_chunks_with_per_row_errors() {
         .await
         .expect("read back");
     assert_eq!(leads.len(), 598);
-    assert!(leads.iter().all(|l| l.contact_name.is_some() && l.name.ends_with("run 2")));
+    assert!(
+        leads
+            .iter()
+            .all(|l| l.contact_name.is_some() && l.name.ends_with("run 2"))
+    );
 }
