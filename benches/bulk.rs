@@ -8,6 +8,7 @@
 //! `cargo bench --bench bulk` (`BULK_ROWS=20000` for a quicker run, `BULK_SWEEP=1` to also try
 //! chunk sizes and concurrency levels, which is how the defaults were chosen).
 
+use std::hint::black_box;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -17,8 +18,7 @@ use std::time::{Duration, Instant};
 use futures_util::TryStreamExt;
 use taskflow_sdk::load::{DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY};
 use taskflow_sdk::stream::DEFAULT_PAGE_SIZE;
-use taskflow_sdk::xmlrpc::Value;
-use taskflow_sdk::{Client, Session};
+use taskflow_sdk::{Client, Id, Session, TaskflowModel};
 
 const HEADER: [&str; 7] = [
     "id",
@@ -166,17 +166,43 @@ async fn sdk_load(url: &str, n: usize, chunk: usize, concurrency: usize) -> Meas
     }
 }
 
+/// The fields the benchmark reads back, as a typed model.
+#[derive(TaskflowModel, Debug)]
+#[taskflow(model = "crm.lead")]
+struct Lead {
+    id: Id<Lead>,
+    name: String,
+    contact_name: Option<String>,
+    contact_surname: Option<String>,
+    phone: Option<String>,
+    mobile: Option<String>,
+    fax: Option<String>,
+}
+
 async fn sdk_read(url: &str, page: usize) -> Measure {
     let session = session(url).await;
     let (wall, cpu) = (Instant::now(), cpu_time());
-    let count = session
-        .search_read_stream::<Value>(
-            "crm.lead",
-            (("name", "=like", "Bulk lead %"),),
-            &HEADER[1..],
-        )
+    let count = taskflow_sdk::stream::search_read(&session, Lead::fields().name.like("Bulk lead "))
         .page_size(page)
-        .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+        .try_fold(0usize, |n, lead| async move {
+            // Touch every decoded field, as a report would.
+            let text = [
+                &lead.contact_name,
+                &lead.contact_surname,
+                &lead.phone,
+                &lead.mobile,
+                &lead.fax,
+            ];
+            black_box(
+                lead.name.len()
+                    + text
+                        .iter()
+                        .filter_map(|t| t.as_deref())
+                        .map(str::len)
+                        .sum::<usize>(),
+            );
+            Ok(n + 1)
+        })
         .await
         .expect("stream");
     Measure {

@@ -45,6 +45,7 @@ pub(crate) enum Tag {
 }
 
 impl Tag {
+    #[inline]
     fn from_name(name: &str) -> Option<Tag> {
         Some(match name {
             "value" => Tag::Value,
@@ -564,6 +565,7 @@ impl<'de> Parser<'de> {
     }
 
     /// Reads quick-xml's next event, with errors mapped and its start offset.
+    #[inline]
     fn read_raw(&mut self) -> Result<(Event<'de>, u64)> {
         let start = self.reader.buffer_position();
         match self.reader.read_event() {
@@ -625,6 +627,46 @@ impl<'de> Parser<'de> {
         };
         self.expect_end(Tag::Value)?;
         Ok(Some((tag, text)))
+    }
+
+    /// A member's `<name>text</name>` (after `<member>`), straight from quick-xml events in the
+    /// common case of plain text, through the token layer otherwise.
+    fn read_member_name(&mut self) -> Result<Cow<'de, str>> {
+        if self.peeked.is_none() && self.raw_pending.is_none() {
+            let (ev, start) = loop {
+                match self.read_raw()? {
+                    (Event::Text(t), _) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                    other => break other,
+                }
+            };
+            match ev {
+                Event::Start(e) if e.name().as_ref() == "name" => {
+                    self.tok_start = start;
+                    let (ev, text_start) = self.read_raw()?;
+                    return match ev {
+                        Event::Text(t) if self.at_end_tag() => {
+                            let text = t.xml10_content();
+                            let (ev, end_start) = self.read_raw()?;
+                            if !matches!(&ev, Event::End(e) if e.name().as_ref() == "name") {
+                                self.raw_pending = Some((ev, end_start));
+                                self.expect_end_raw(Tag::Name)?;
+                            }
+                            Ok(text)
+                        }
+                        other => {
+                            self.raw_pending = Some((other, text_start));
+                            self.read_text(Tag::Name)
+                        }
+                    };
+                }
+                other => self.raw_pending = Some((other, start)),
+            }
+        }
+        match self.next_tag()? {
+            Tok::Start(Tag::Name) => self.read_text(Tag::Name),
+            Tok::Empty(Tag::Name) => Ok(Cow::Borrowed("")),
+            other => Err(unexpected("<name>", &other).at(self.position())),
+        }
     }
 
     /// Whether the reader stands at `</`.
@@ -1211,11 +1253,7 @@ impl<'de> de::MapAccess<'de> for StructAccess<'_, 'de> {
                 Ok(None)
             }
             Tok::Start(Tag::Member) => {
-                let name = match self.de.next_tag()? {
-                    Tok::Start(Tag::Name) => self.de.read_text(Tag::Name)?,
-                    Tok::Empty(Tag::Name) => Cow::Borrowed(""),
-                    other => return Err(unexpected("<name>", &other).at(self.de.position())),
-                };
+                let name = self.de.read_member_name()?;
                 let at = self.de.position();
                 seed.deserialize(KeyDeserializer { key: name })
                     .map(Some)
