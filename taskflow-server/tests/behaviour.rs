@@ -1181,3 +1181,37 @@ async fn long_in_lists_select_like_short_ones() {
         3
     );
 }
+
+/// Ordered by id with a limit, a search stops early (see `orm::search`): its pages must be the
+/// same slices of the full, sorted answer, with and without an offset and a domain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn id_ordered_pages_are_slices_of_the_full_answer() {
+    let server = TestServer::start().await.unwrap();
+    let admin = Session::new(&server, true);
+    let m = "crm.lead";
+    for domain in [vec![], vec![leaf("type", "=", s("opportunity"))]] {
+        let all = search(&admin, m, domain.clone()).await;
+        assert!(all.len() > 8);
+        for (offset, limit) in [(0, 5), (3, 5), (0, 1000), (all.len() as i64 - 2, 5)] {
+            let page = admin
+                .ok(
+                    m,
+                    "search",
+                    vec![arr(domain.clone())],
+                    vec![
+                        ("order", s("id")),
+                        ("offset", i(offset)),
+                        ("limit", i(limit)),
+                    ],
+                )
+                .await;
+            let expected: Vec<i64> = all
+                .iter()
+                .copied()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .collect();
+            assert_eq!(ids(&page), expected, "offset {offset} limit {limit}");
+        }
+    }
+}
