@@ -9,6 +9,11 @@ use std::process::ExitCode;
 
 use taskflow_server::{DEFAULT_DB, TestServer, VersionInfo};
 
+/// The standalone server allocates a record, its strings and its index entries per imported row:
+/// mimalloc handles that churn markedly faster than the system allocator (see the throughput bench).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = concat!(
     "usage: taskflow-server [--listen ADDR:PORT] [--db NAME] [--odoo-17 | --odoo-18]\n",
     "  --listen   address to bind (default 127.0.0.1:8069)\n",
