@@ -571,7 +571,7 @@ impl Loader {
                 Some(_) => {
                     for row in &pending {
                         match columns.external_id(row) {
-                            Some(xid) if known.contains(&qualified(xid)) => outcome.updated += 1,
+                            Some(xid) if is_known(&known, xid) => outcome.updated += 1,
                             _ => outcome.created += 1,
                         }
                     }
@@ -721,6 +721,15 @@ fn split_external_id(xid: &str) -> (&str, &str) {
     }
 }
 
+/// Whether `xid` is among the `module.name` ids in `known`, allocating only for ids without a
+/// module (filed under `__import__`).
+fn is_known(known: &HashSet<String>, xid: &str) -> bool {
+    match xid.split_once('.') {
+        Some((module, _)) if !module.is_empty() => known.contains(xid),
+        _ => known.contains(&qualified(xid)),
+    }
+}
+
 fn qualified(xid: &str) -> String {
     let (module, name) = split_external_id(xid);
     format!("{module}.{name}")
@@ -741,6 +750,8 @@ mod tests {
             ("__import__", "tf_noprefix_lead")
         );
         assert_eq!(qualified("x"), "__import__.x");
+        let known: HashSet<String> = ["a.b".to_owned(), "__import__.c".to_owned()].into();
+        assert!(is_known(&known, "a.b") && is_known(&known, "c") && !is_known(&known, "a.c"));
     }
 
     #[test]
