@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Model, ValueMap, load_table};
+use crate::model::{LoadMessage, Model, ValueMap, load_table};
 use crate::xmlrpc::Value;
-use crate::{Error, Kwargs, Result, Session};
+use crate::{Kwargs, Result, Session};
 
 /// What to do when the server rejects rows of a chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -257,7 +257,7 @@ fn typed_table<M>(
     match load_table(&rows) {
         Ok(table) => (table, Vec::new()),
         Err(messages) => {
-            let bad: HashMap<usize, &crate::model::LoadMessage> = messages
+            let bad: HashMap<usize, &LoadMessage> = messages
                 .iter()
                 .filter_map(|m| m.record.map(|r| (r as usize, m)))
                 .collect();
@@ -292,45 +292,6 @@ struct LoadResult {
     ids: Option<Vec<i64>>,
     #[serde(default)]
     messages: Vec<LoadMessage>,
-}
-
-/// One message of a `load` answer (see transcripts 059, 060).
-#[derive(Deserialize, Debug)]
-struct LoadMessage {
-    #[serde(default)]
-    r#type: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    record: Option<i64>,
-    #[serde(default)]
-    rows: Option<MessageRows>,
-    #[serde(default)]
-    field: Option<String>,
-}
-
-#[derive(Deserialize, Debug)]
-struct MessageRows {
-    from: i64,
-    to: i64,
-}
-
-impl LoadMessage {
-    fn is_error(&self) -> bool {
-        self.r#type.as_deref().is_none_or(|t| t == "error")
-    }
-
-    /// Indices within the chunk this message is about.
-    fn rows(&self) -> Vec<usize> {
-        let (from, to) = match (&self.rows, self.record) {
-            (Some(rows), _) => (rows.from, rows.to),
-            (None, Some(record)) => (record, record),
-            (None, None) => return Vec::new(),
-        };
-        (from.max(0)..=to.max(from).max(0))
-            .map(|i| i as usize)
-            .collect()
-    }
 }
 
 /// What became of one chunk.
@@ -581,9 +542,12 @@ impl Loader {
                     outcome.rejected = true;
                     let mut bad: HashMap<usize, &LoadMessage> = HashMap::new();
                     for message in result.messages.iter().filter(|m| m.is_error()) {
-                        for local in message.rows() {
-                            if local < pending.len() {
-                                bad.entry(local).or_insert(message);
+                        for local in message.covered_rows() {
+                            match usize::try_from(local) {
+                                Ok(local) if local < pending.len() => {
+                                    bad.entry(local).or_insert(message);
+                                }
+                                _ => break,
                             }
                         }
                     }
@@ -592,7 +556,8 @@ impl Loader {
                         let why = result
                             .messages
                             .first()
-                            .and_then(|m| m.message.clone())
+                            .map(|m| m.message.clone())
+                            .filter(|m| !m.is_empty())
                             .unwrap_or_else(|| "the server rejected the chunk".to_owned());
                         for (row, index) in pending.iter().zip(&indices) {
                             outcome.failed.push(RowError {
@@ -612,10 +577,11 @@ impl Loader {
                                 row: index,
                                 external_id: columns.external_id(&row).map(str::to_owned),
                                 field: message.field.clone(),
-                                message: message
-                                    .message
-                                    .clone()
-                                    .unwrap_or_else(|| "rejected by the server".to_owned()),
+                                message: if message.message.is_empty() {
+                                    "rejected by the server".to_owned()
+                                } else {
+                                    message.message.clone()
+                                },
                             }),
                             None => {
                                 keep_rows.push(row);
@@ -695,8 +661,7 @@ impl Loader {
                     (domain,),
                     Kwargs::new().fields(["module", "name"]),
                 )
-                .await
-                .map_err(annotate_lookup)?;
+                .await?;
             known.extend(
                 found
                     .into_iter()
@@ -705,11 +670,6 @@ impl Loader {
         }
         Ok(known)
     }
-}
-
-fn annotate_lookup(e: Error) -> Error {
-    tracing::debug!(error = %e, "external id lookup failed");
-    e
 }
 
 /// `module.name` → (`module`, `name`); ids without a module live under `__import__`, as the
@@ -756,16 +716,43 @@ mod tests {
 
     #[test]
     fn messages_name_their_rows() {
-        let m = LoadMessage {
-            r#type: Some("error".into()),
-            message: Some("bad".into()),
-            record: Some(3),
-            rows: Some(MessageRows { from: 3, to: 4 }),
-            field: None,
+        let decode = |xml: &str| -> LoadMessage {
+            let body = format!(
+                "<methodResponse><params><param><value>{xml}</value></param></params></methodResponse>"
+            );
+            match crate::xmlrpc::decode_response(body.as_bytes(), &Default::default()) {
+                Ok(crate::xmlrpc::Response::Success(m)) => m,
+                other => panic!("{other:?}"),
+            }
         };
-        assert_eq!(m.rows(), vec![3, 4]);
-        let only_record = LoadMessage { rows: None, ..m };
-        assert_eq!(only_record.rows(), vec![3]);
+        let member =
+            |k: &str, v: &str| format!("<member><name>{k}</name><value>{v}</value></member>");
+        let ranged = decode(&format!(
+            "<struct>{}{}{}</struct>",
+            member("type", "<string>error</string>"),
+            member("record", "<int>3</int>"),
+            member(
+                "rows",
+                &format!(
+                    "<struct>{}{}</struct>",
+                    member("from", "<int>3</int>"),
+                    member("to", "<int>4</int>")
+                )
+            ),
+        ));
+        assert!(ranged.is_error());
+        assert_eq!(ranged.covered_rows().collect::<Vec<_>>(), vec![3, 4]);
+        let only_record = decode(&format!(
+            "<struct>{}</struct>",
+            member("record", "<int>3</int>")
+        ));
+        assert_eq!(only_record.covered_rows().collect::<Vec<_>>(), vec![3]);
+        let warning = decode(&format!(
+            "<struct>{}</struct>",
+            member("type", "<string>warning</string>")
+        ));
+        assert!(!warning.is_error());
+        assert_eq!(warning.covered_rows().count(), 0);
     }
 
     #[test]

@@ -853,12 +853,42 @@ pub struct LoadMessage {
     /// The row index (from 0) in the batch.
     #[serde(default)]
     pub record: Option<u64>,
+    /// The rows (from 0) the message covers, when the server gives a range.
+    #[serde(default)]
+    pub rows: Option<LoadRows>,
     /// The server name of the field concerned.
     #[serde(default)]
     pub field: Option<String>,
     /// The external id of the row (filled in by the client from `record`).
     #[serde(skip)]
     pub external_id: Option<String>,
+}
+
+/// The `rows` range of a `load` message: `{'from': i, 'to': j}`, both included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LoadRows {
+    /// The first row.
+    pub from: u64,
+    /// The last row.
+    pub to: u64,
+}
+
+impl LoadMessage {
+    /// Whether the message rejects its rows (warnings do not).
+    pub fn is_error(&self) -> bool {
+        self.kind.is_empty() || self.kind == "error"
+    }
+
+    /// The rows (from 0, within the batch) the message is about: its range, else its record.
+    pub fn covered_rows(&self) -> std::ops::RangeInclusive<u64> {
+        match (self.rows, self.record) {
+            (Some(rows), _) => rows.from..=rows.to.max(rows.from),
+            (None, Some(record)) => record..=record,
+            #[allow(clippy::reversed_empty_ranges)]
+            (None, None) => 1..=0,
+        }
+    }
 }
 
 impl fmt::Display for LoadMessage {
@@ -984,6 +1014,7 @@ pub(crate) fn load_table<M>(
                     kind: "error".to_owned(),
                     message: problem,
                     record: Some(index as u64),
+                    rows: None,
                     field: Some((*name).to_owned()),
                     external_id: Some(xid.clone()),
                 }),
