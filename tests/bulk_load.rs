@@ -273,3 +273,41 @@ async fn typed_rows_load_in_chunks_with_per_row_errors() {
             .all(|l| l.contact_name.is_some() && l.name.ends_with("run 2"))
     );
 }
+
+/// Created and updated are counted per row: external ids the server knows update, new ones
+/// create, and a repeat of an id within a chunk updates what its first occurrence created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn created_and_updated_are_counted_per_row() {
+    let (_server, session) = support::demo_session().await;
+    let row = |xid: String, i: usize| vec![xid, format!("counted {i}")];
+    let first: Vec<Vec<String>> = (0..300)
+        .map(|i| row(format!("count_test.lead_{i}"), i))
+        .collect();
+    let report = session
+        .loader("crm.lead", ["id", "name"])
+        .chunk_size(100)
+        .run(first)
+        .await
+        .expect("first load");
+    assert_eq!((report.created, report.updated), (300, 0));
+
+    // One chunk: 200 known ids, 150 new ones (50 of them without a module, filed under
+    // `__import__`), then 50 repeats of new ids and 10 of known ones.
+    let mut second: Vec<Vec<String>> = (100..450)
+        .map(|i| match i {
+            400.. => row(format!("count_test_bare_{i}"), i),
+            _ => row(format!("count_test.lead_{i}"), i),
+        })
+        .collect();
+    second.extend((300..350).map(|i| row(format!("count_test.lead_{i}"), i)));
+    second.extend((100..110).map(|i| row(format!("count_test.lead_{i}"), i)));
+    let report = session
+        .loader("crm.lead", ["id", "name"])
+        .chunk_size(1000)
+        .run(second)
+        .await
+        .expect("second load");
+    assert!(report.is_complete(), "{:?}", report.failed.first());
+    assert_eq!((report.created, report.updated), (150, 260));
+    assert_eq!(support::count_leads(&session, "counted ").await, 450);
+}

@@ -493,13 +493,14 @@ impl Loader {
         let mut pending: Vec<R> = rows;
         let idempotent =
             columns.id.is_some() && pending.iter().all(|row| columns.external_id(row).is_some());
-        let known = if self.count_updates && columns.id.is_some() {
-            self.known_external_ids(columns, &pending).await?
-        } else {
-            HashSet::new()
-        };
-
         while !pending.is_empty() {
+            // Counted before each attempt: a rejected chunk changed nothing on the server, and
+            // its resend holds fewer rows.
+            let updates = if self.count_updates && columns.id.is_some() {
+                self.count_updates_in(columns, &pending).await?
+            } else {
+                0
+            };
             let result = self
                 .call_with_retries(&columns.header, &pending, idempotent, &mut outcome.retried)
                 .await;
@@ -530,12 +531,8 @@ impl Loader {
             };
             match result.ids {
                 Some(_) => {
-                    for row in &pending {
-                        match columns.external_id(row) {
-                            Some(xid) if is_known(&known, xid) => outcome.updated += 1,
-                            _ => outcome.created += 1,
-                        }
-                    }
+                    outcome.updated += updates;
+                    outcome.created += pending.len() as u64 - updates;
                     return Ok(outcome);
                 }
                 None => {
@@ -628,47 +625,36 @@ impl Loader {
         }
     }
 
-    /// The chunk's external ids the server already knows (so loading them updates).
-    async fn known_external_ids<R: LoadRow>(
-        &self,
-        columns: &Columns,
-        rows: &[R],
-    ) -> Result<HashSet<String>> {
-        let mut by_module: HashMap<&str, Vec<&str>> = HashMap::new();
-        for row in rows {
-            if let Some(xid) = columns.external_id(row) {
-                let (module, name) = split_external_id(xid);
-                by_module.entry(module).or_default().push(name);
-            }
+    /// How many of `rows` will update a record rather than create one: those whose external id
+    /// the server already knows for this model, and repeats of an external id within the rows
+    /// (the first occurrence creates the record, the later ones update it). One `search_count`
+    /// per module, so the answer stays a number whatever the chunk size.
+    async fn count_updates_in<R: LoadRow>(&self, columns: &Columns, rows: &[R]) -> Result<u64> {
+        let mut with_id = 0u64;
+        let mut distinct: HashSet<&str> = HashSet::with_capacity(rows.len());
+        for xid in rows.iter().filter_map(|row| columns.external_id(row)) {
+            with_id += 1;
+            distinct.insert(xid);
         }
-        let mut known = HashSet::new();
+        let mut by_module: HashMap<&str, Vec<&str>> = HashMap::new();
+        for xid in &distinct {
+            let (module, name) = split_external_id(xid);
+            by_module.entry(module).or_default().push(name);
+        }
+        let mut known = 0u64;
         for (module, names) in by_module {
-            #[derive(Deserialize)]
-            struct Data {
-                module: String,
-                name: String,
-            }
             let domain = (
                 ("model", "=", &self.model),
                 ("module", "=", module),
                 ("name", "in", &names),
             );
-            let found: Vec<Data> = self
+            let count: u64 = self
                 .session
-                .execute_kw(
-                    "ir.model.data",
-                    "search_read",
-                    (domain,),
-                    Kwargs::new().fields(["module", "name"]),
-                )
+                .execute_kw("ir.model.data", "search_count", (domain,), Kwargs::new())
                 .await?;
-            known.extend(
-                found
-                    .into_iter()
-                    .map(|d| format!("{}.{}", d.module, d.name)),
-            );
+            known += count.min(names.len() as u64);
         }
-        Ok(known)
+        Ok(with_id - distinct.len() as u64 + known)
     }
 }
 
@@ -679,20 +665,6 @@ fn split_external_id(xid: &str) -> (&str, &str) {
         Some((module, name)) if !module.is_empty() => (module, name),
         _ => ("__import__", xid),
     }
-}
-
-/// Whether `xid` is among the `module.name` ids in `known`, allocating only for ids without a
-/// module (filed under `__import__`).
-fn is_known(known: &HashSet<String>, xid: &str) -> bool {
-    match xid.split_once('.') {
-        Some((module, _)) if !module.is_empty() => known.contains(xid),
-        _ => known.contains(&qualified(xid)),
-    }
-}
-
-fn qualified(xid: &str) -> String {
-    let (module, name) = split_external_id(xid);
-    format!("{module}.{name}")
 }
 
 #[cfg(test)]
@@ -709,9 +681,6 @@ mod tests {
             split_external_id("tf_noprefix_lead"),
             ("__import__", "tf_noprefix_lead")
         );
-        assert_eq!(qualified("x"), "__import__.x");
-        let known: HashSet<String> = ["a.b".to_owned(), "__import__.c".to_owned()].into();
-        assert!(is_known(&known, "a.b") && is_known(&known, "c") && !is_known(&known, "a.c"));
     }
 
     #[test]

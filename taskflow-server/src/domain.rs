@@ -288,6 +288,27 @@ impl Domain {
         }
     }
 
+    /// The strings a conjunction pins the searched model's `field` to with `=` or `in`: what an
+    /// index on that field can answer. `None` when the domain does not pin it to strings only.
+    pub fn pinned_strings(&self, field: &str) -> Option<Vec<&str>> {
+        match self {
+            Domain::And(a, b) => a.pinned_strings(field).or_else(|| b.pinned_strings(field)),
+            Domain::Leaf(leaf) => match (leaf.path.as_slice(), leaf.op, &leaf.value) {
+                ([step], op, value) if step.model.fields[step.field].name == field => {
+                    match (op, value) {
+                        (Op::Eq, Value::String(s)) => Some(vec![s.as_str()]),
+                        (Op::In, Value::Array(items)) => {
+                            items.iter().map(Value::as_str).collect::<Option<Vec<_>>>()
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Whether record `id` matches.
     pub fn matches(&self, db: &Database, id: i64, record: &Record) -> bool {
         match self {

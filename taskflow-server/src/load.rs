@@ -7,7 +7,8 @@
 //! any bad row rejects the whole batch with `ids: false` and one message per bad row, in the
 //! recorded shapes of transcripts 059 and 060. An unknown column is a `KeyError` fault (061).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
@@ -40,34 +41,50 @@ enum Column {
     Field(usize, Sub),
 }
 
+/// An external id as `(module, name)`, borrowed from the request where it can be.
+type XmlId<'a> = (Cow<'a, str>, Cow<'a, str>);
+
 /// Where a row's values go.
 #[derive(Clone, Debug)]
-enum Target {
+enum Target<'a> {
     /// An existing record.
     Existing(i64),
     /// A new record, with the external id to register.
-    New(Option<(String, String)>),
+    New(Option<XmlId<'a>>),
     /// The record an earlier row of this batch creates under the same external id.
-    Batch((String, String)),
+    Batch(XmlId<'a>),
 }
 
 /// Splits an external id: `module.name`, or `__import__` for a bare name.
-pub fn split_xmlid(xmlid: &str) -> (String, String) {
+pub fn split_xmlid(xmlid: &str) -> (&str, &str) {
     match xmlid.split_once('.') {
-        Some((module, name)) if !module.is_empty() && !name.is_empty() => {
-            (module.to_owned(), name.to_owned())
-        }
-        _ => ("__import__".to_owned(), xmlid.to_owned()),
+        Some((module, name)) if !module.is_empty() && !name.is_empty() => (module, name),
+        _ => ("__import__", xmlid),
     }
 }
 
-fn cell_text(v: &Value) -> String {
+/// [`split_xmlid`] of a cell's text, borrowing from the request when the cell is a string.
+fn split_cell_xmlid(text: Cow<'_, str>) -> XmlId<'_> {
+    match text {
+        Cow::Borrowed(text) => {
+            let (module, name) = split_xmlid(text);
+            (Cow::Borrowed(module), Cow::Borrowed(name))
+        }
+        Cow::Owned(text) => {
+            let (module, name) = split_xmlid(&text);
+            (Cow::Owned(module.to_owned()), Cow::Owned(name.to_owned()))
+        }
+    }
+}
+
+/// A cell as the text the import reads, borrowed when it is a string (most are).
+fn cell_text(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::String(s) => s.clone(),
-        Value::Int(i) => i.to_string(),
-        Value::Double(d) => d.to_string(),
-        Value::Bool(true) => "1".into(),
-        _ => String::new(),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Int(i) => Cow::Owned(i.to_string()),
+        Value::Double(d) => Cow::Owned(d.to_string()),
+        Value::Bool(true) => Cow::Borrowed("1"),
+        _ => Cow::Borrowed(""),
     }
 }
 
@@ -204,7 +221,7 @@ fn resolve_one(db: &Database, field: &Field, sub: Sub, text: &str) -> Result<i64
     match sub {
         Sub::XmlId => {
             let (module, name) = split_xmlid(text);
-            match db.resolve_xmlid(&module, &name) {
+            match db.resolve_xmlid(module, name) {
                 Some((model, id)) if model == relation && db.exists(relation, id) => Ok(id),
                 _ => Err(cell_error(
                     format!(
@@ -261,13 +278,18 @@ fn resolve_one(db: &Database, field: &Field, sub: Sub, text: &str) -> Result<i64
 }
 
 /// Converts one non-empty cell to the value `create`/`write` take.
-fn convert_cell(db: &Database, field: &Field, sub: Sub, text: String) -> Result<Value, CellError> {
+fn convert_cell(
+    db: &Database,
+    field: &Field,
+    sub: Sub,
+    text: Cow<'_, str>,
+) -> Result<Value, CellError> {
     let label = &field.string;
     let text = match field.ftype {
         FieldType::Char | FieldType::Text | FieldType::Html | FieldType::Binary => {
-            return Ok(Value::String(text));
+            return Ok(Value::String(text.into_owned()));
         }
-        _ => text.as_str(),
+        _ => &*text,
     };
     match field.ftype {
         FieldType::Integer => text.trim().parse::<i64>().map(Value::Int).map_err(|_| {
@@ -348,8 +370,8 @@ fn convert_cell(db: &Database, field: &Field, sub: Sub, text: String) -> Result<
 }
 
 /// A checked row, ready to apply.
-struct RowPlan {
-    target: Target,
+struct RowPlan<'a> {
+    target: Target<'a>,
     planned: Planned,
 }
 
@@ -386,7 +408,7 @@ pub fn load(
     let mut messages = Vec::new();
     let mut plans = Vec::with_capacity(rows.len());
     // External ids created earlier in this batch: later rows update those records.
-    let mut batch_ids: HashMap<(String, String), ()> = HashMap::new();
+    let mut batch_ids: HashSet<XmlId<'_>> = HashSet::with_capacity(rows.len());
     for (row_no, row) in rows.iter().enumerate() {
         let cells: &[Value] = match row {
             Value::Array(cells) => cells,
@@ -400,12 +422,12 @@ pub fn load(
             let text = cells.get(col).map(cell_text).unwrap_or_default();
             match *column {
                 Column::XmlId if !text.is_empty() => {
-                    let key = split_xmlid(&text);
+                    let key = split_cell_xmlid(text);
                     target = match db.resolve_xmlid(&key.0, &key.1) {
                         Some((m, id)) if m == model.name && db.exists(&model.name, id) => {
                             Target::Existing(id)
                         }
-                        _ if batch_ids.contains_key(&key) => Target::Batch(key),
+                        _ if batch_ids.contains(&key) => Target::Batch(key),
                         _ => Target::New(Some(key)),
                     };
                 }
@@ -431,7 +453,7 @@ pub fn load(
             }
         }
         if let Target::New(Some(key)) = &target {
-            batch_ids.insert(key.clone(), ());
+            batch_ids.insert(key.clone());
         }
         let creating = matches!(target, Target::New(_));
         // Empty cells leave defaults in place on create; on update they clear the field.
@@ -468,7 +490,7 @@ pub fn load(
     if !messages.is_empty() {
         return Ok(result(Value::Bool(false), messages));
     }
-    let mut created: HashMap<(String, String), i64> = HashMap::new();
+    let mut created: HashMap<XmlId<'_>, i64> = HashMap::with_capacity(plans.len());
     let mut ids = Vec::with_capacity(plans.len());
     for RowPlan { target, planned } in plans {
         let id = match target {
@@ -483,9 +505,9 @@ pub fn load(
             }
             Target::New(key) => {
                 let id = write::apply_create(db, planned, env);
-                if let Some((module, name)) = key {
-                    db.add_xmlid(&module, &name, &model.name, id, &env.now);
-                    created.insert((module, name), id);
+                if let Some(key) = key {
+                    db.add_xmlid(&key.0, &key.1, &model.name, id, &env.now);
+                    created.insert(key, id);
                 }
                 id
             }
@@ -511,11 +533,11 @@ mod tests {
     fn bare_external_ids_go_to_import() {
         assert_eq!(
             split_xmlid("tf_noprefix_lead"),
-            ("__import__".into(), "tf_noprefix_lead".into())
+            ("__import__", "tf_noprefix_lead")
         );
         assert_eq!(
             split_xmlid("my_lead.external_id1"),
-            ("my_lead".into(), "external_id1".into())
+            ("my_lead", "external_id1")
         );
     }
 }

@@ -438,12 +438,53 @@ pub fn parse_domain(
 }
 
 fn count(db: &Database, model: &Model, domain: &Domain) -> i64 {
-    db.table(&model.name).map_or(0, |t| {
-        t.records
+    matching(db, model, domain).count() as i64
+}
+
+/// The records of `model` matching `domain`, in id order. External-id lookups (`ir.model.data`
+/// by `module` and `name`, as the SDK's loader makes one per chunk) go through the external-id
+/// index, as the real server's unique index on `(module, name)` answers them; every other domain
+/// scans the table.
+fn matching<'a>(
+    db: &'a Database,
+    model: &Model,
+    domain: &'a Domain,
+) -> Box<dyn Iterator<Item = (i64, &'a Record)> + 'a> {
+    let Some(table) = db.table(&model.name) else {
+        return Box::new(std::iter::empty());
+    };
+    if let Some(mut ids) = xmlid_candidates(db, model, domain) {
+        ids.sort_unstable();
+        ids.dedup();
+        return Box::new(ids.into_iter().filter_map(move |id| {
+            let rec = table.records.get(&id)?;
+            domain.matches(db, id, rec).then_some((id, rec))
+        }));
+    }
+    Box::new(
+        table
+            .records
             .iter()
-            .filter(|&(&id, rec)| domain.matches(db, id, rec))
-            .count() as i64
-    })
+            .filter(move |&(&id, rec)| domain.matches(db, id, rec))
+            .map(|(&id, rec)| (id, rec)),
+    )
+}
+
+/// The `ir.model.data` ids the external-id index holds for a domain that pins both `module` and
+/// `name`: a superset of the matches, which the domain still filters.
+fn xmlid_candidates(db: &Database, model: &Model, domain: &Domain) -> Option<Vec<i64>> {
+    if model.name != "ir.model.data" {
+        return None;
+    }
+    let modules = domain.pinned_strings("module")?;
+    let names = domain.pinned_strings("name")?;
+    let mut ids = Vec::with_capacity(names.len());
+    for module in modules {
+        if let Some(by_name) = db.xmlids.get(module) {
+            ids.extend(names.iter().filter_map(|name| by_name.get(*name).copied()));
+        }
+    }
+    Some(ids)
 }
 
 /// Parses an `order` string, refusing unknown fields like the real server.
@@ -495,9 +536,6 @@ pub fn search(db: &Database, env: &Env, model: &Arc<Model>, b: &Bound) -> Result
         None | Some(Value::Bool(false)) => None,
         Some(v) => Some(int_arg(Some(v), 0)?.max(0) as usize),
     };
-    let Some(table) = db.table(&model.name) else {
-        return Ok(vec![]);
-    };
     // Ordered by id ascending (how clients page through a table), the table's own order is the
     // answer's: stop at the last record the page needs, as a database would with its index.
     let by_id = matches!(order.as_slice(), [(field, false)] if field == "id");
@@ -505,11 +543,8 @@ pub fn search(db: &Database, env: &Env, model: &Arc<Model>, b: &Bound) -> Result
         (true, Some(limit)) => offset.saturating_add(limit),
         _ => usize::MAX,
     };
-    let mut ids: Vec<i64> = table
-        .records
-        .iter()
-        .filter(|&(&id, rec)| domain.matches(db, id, rec))
-        .map(|(&id, _)| id)
+    let mut ids: Vec<i64> = matching(db, model, &domain)
+        .map(|(id, _)| id)
         .take(wanted)
         .collect();
     if !by_id {

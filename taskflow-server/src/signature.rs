@@ -18,22 +18,27 @@ pub struct Signature {
 
 /// Arguments bound to parameters: `Some` where given (and not `None`).
 #[derive(Debug)]
-pub struct Bound {
-    values: Vec<Option<Value>>,
+pub struct Bound<'a> {
+    values: Vec<Option<&'a Value>>,
     names: &'static [(&'static str, bool)],
 }
 
-impl Bound {
+impl<'a> Bound<'a> {
     /// The argument bound to `name`, if given.
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
         let pos = self.names.iter().position(|(n, _)| *n == name)?;
-        self.values[pos].as_ref()
+        self.values[pos]
     }
 }
 
 impl Signature {
-    /// Binds `args` and `kwargs` like a Python call would.
-    pub fn bind(&self, args: &[Value], kwargs: &[(String, Value)]) -> Result<Bound, Fault> {
+    /// Binds `args` and `kwargs` like a Python call would, borrowing them (a `load` payload is
+    /// megabytes).
+    pub fn bind<'a>(
+        &self,
+        args: &'a [Value],
+        kwargs: &'a [(String, Value)],
+    ) -> Result<Bound<'a>, Fault> {
         let total = self.params.len();
         if args.len() > total {
             let required = self.params.iter().filter(|(_, r)| *r).count();
@@ -48,11 +53,11 @@ impl Signature {
                 args.len() + 1
             )));
         }
-        let mut values: Vec<Option<Value>> = vec![None; total];
+        let mut values: Vec<Option<&Value>> = vec![None; total];
         let mut given = vec![false; total];
         for (i, a) in args.iter().enumerate() {
             given[i] = true;
-            values[i] = (!matches!(a, Value::Nil)).then(|| a.clone());
+            values[i] = (!matches!(a, Value::Nil)).then_some(a);
         }
         for (key, value) in kwargs {
             match self.params.iter().position(|(n, _)| n == key) {
@@ -64,7 +69,7 @@ impl Signature {
                 }
                 Some(pos) => {
                     given[pos] = true;
-                    values[pos] = (!matches!(value, Value::Nil)).then(|| value.clone());
+                    values[pos] = (!matches!(value, Value::Nil)).then_some(value);
                 }
                 None => {
                     return Err(Fault::type_error(format!(
@@ -121,9 +126,8 @@ mod tests {
 
     #[test]
     fn binds_like_python() {
-        let b = SEARCH
-            .bind(&[Value::Array(vec![])], &[("limit".into(), Value::Int(5))])
-            .unwrap();
+        let (args, kwargs) = ([Value::Array(vec![])], [("limit".into(), Value::Int(5))]);
+        let b = SEARCH.bind(&args, &kwargs).unwrap();
         assert_eq!(b.get("limit"), Some(&Value::Int(5)));
         assert_eq!(b.get("offset"), None);
         let err = SEARCH

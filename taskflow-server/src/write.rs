@@ -294,10 +294,7 @@ pub fn apply_create(db: &mut Database, mut planned: Planned, env: &Env) -> i64 {
     if model.name == "res.users" {
         ensure_user_partner(db, &mut planned, env);
     }
-    let mut record = Record::default();
-    for (idx, value) in std::mem::take(&mut planned.scalars) {
-        record.set(idx, value);
-    }
+    let record = Record::from_fields(std::mem::take(&mut planned.scalars));
     let id = db.insert(&model.name, record);
     for (idx, commands) in std::mem::take(&mut planned.x2many) {
         commands::apply(db, &model, id, idx, commands, env);

@@ -1215,3 +1215,65 @@ async fn id_ordered_pages_are_slices_of_the_full_answer() {
         }
     }
 }
+
+/// External-id lookups (`ir.model.data` pinned by `module` and `name`) are answered from the
+/// external-id index: they must select what a scan of the table selects, in the same order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn external_id_lookups_select_like_a_scan() {
+    let server = TestServer::start().await.unwrap();
+    let admin = Session::new(&server, true);
+    let m = "ir.model.data";
+    let names = arr(vec![
+        s("stage_lead2"),
+        s("stage_lead1"),
+        s("categ_oppor1"),
+        s("no_such_name"),
+        s("stage_lead1"),
+    ]);
+    // A disjunction around `module` keeps the index out: the same selection by a scan.
+    let scan_module = |module: &str| -> Vec<Value> {
+        vec![
+            s("|"),
+            leaf("module", "=", s(module)),
+            leaf("id", "=", i(0)),
+        ]
+    };
+    for (module, model) in [("crm", None), ("crm", Some("crm.stage")), ("base", None)] {
+        let mut indexed = vec![
+            leaf("module", "=", s(module)),
+            leaf("name", "in", names.clone()),
+        ];
+        let mut scanned = scan_module(module);
+        scanned.push(leaf("name", "in", names.clone()));
+        if let Some(model) = model {
+            indexed.push(leaf("model", "=", s(model)));
+            scanned.push(leaf("model", "=", s(model)));
+        }
+        let by_index = search(&admin, m, indexed.clone()).await;
+        assert_eq!(
+            by_index,
+            search(&admin, m, scanned).await,
+            "{module} {model:?}"
+        );
+        let counted = admin
+            .ok(m, "search_count", vec![arr(indexed)], vec![])
+            .await;
+        assert_eq!(counted.as_i64(), Some(by_index.len() as i64));
+        let expected = match (module, model) {
+            ("crm", None) => 3,
+            ("crm", Some(_)) => 2,
+            _ => 0,
+        };
+        assert_eq!(by_index.len(), expected, "{module} {model:?}");
+    }
+    let one = search(
+        &admin,
+        m,
+        vec![
+            leaf("name", "=", s("stage_lead1")),
+            leaf("module", "=", s("crm")),
+        ],
+    )
+    .await;
+    assert_eq!(one.len(), 1);
+}
