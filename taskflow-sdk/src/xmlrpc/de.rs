@@ -3,6 +3,12 @@
 //! No tree is built: each `<value>` is read when the target type asks for it, strings are borrowed
 //! from the input unless they contain references (`&amp;`) or CDATA, and unwanted values are
 //! skipped without allocating.
+//!
+//! quick-xml tokenizes the document. The two leaf shapes that make up most of a response, a
+//! scalar `<value><type>text</type></value>` and a member's `<name>text</name>`, are recognized
+//! straight from the bytes when they are written plainly (no references, CDATA, comments, carriage
+//! returns or spaces inside tags); the reader is then moved past them. Anything else, and anything
+//! unusual inside them, goes through quick-xml's events.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -155,8 +161,16 @@ pub(crate) fn unexpected(expected: &str, found: &Tok<'_>) -> DecodeError {
 /// Pull parser over one document, and the serde `Deserializer` for the `<value>` at its cursor.
 pub(crate) struct Parser<'de> {
     reader: Reader<&'de [u8]>,
-    /// The document, to look at the byte after a text event.
+    /// The document, to look at the byte after a text event and to scan plain leaves.
     src: &'de [u8],
+    /// The same, as text, to hand out scanned leaves.
+    text: &'de str,
+    /// Bytes the reader did not see: a byte-order mark, and the leaves scanned past it. The
+    /// reader's own position plus this is the offset in `src`.
+    skipped: u64,
+    /// A value opened by the byte scanner for an array (which must look past the next
+    /// `<value>` to know whether the array ends), for the `open` that follows; with its offset.
+    scanned: Option<(Opened<'de>, u64)>,
     /// A raw event read ahead while collecting text.
     raw_pending: Option<(Event<'de>, u64)>,
     /// A token read ahead by `peek`.
@@ -169,13 +183,20 @@ pub(crate) struct Parser<'de> {
 
 impl<'de> Parser<'de> {
     pub(crate) fn new(src: &'de str, limits: &Limits) -> Self {
-        let mut reader = Reader::from_str(src);
+        // Without its byte-order mark, so that the reader's offsets are offsets in `body`.
+        let body = src.strip_prefix('\u{FEFF}').unwrap_or(src);
+        let mut reader = Reader::from_str(body);
         // The decoder checks every end tag it consumes against the one it expects (and skipped
-        // values against their own start tags), so quick-xml need not check them a second time.
+        // values against their own start tags), so quick-xml need not check them a second time;
+        // nor can it, since it does not see the elements scanned past it.
         reader.config_mut().check_end_names = false;
+        reader.config_mut().allow_unmatched_ends = true;
         Parser {
             reader,
             src: src.as_bytes(),
+            text: src,
+            skipped: (src.len() - body.len()) as u64,
+            scanned: None,
             raw_pending: None,
             peeked: None,
             tok_start: 0,
@@ -193,14 +214,19 @@ impl<'de> Parser<'de> {
         if let Some(pending) = self.raw_pending.take() {
             return Ok(pending);
         }
-        let start = self.reader.buffer_position();
-        match self.reader.read_event() {
-            Ok(ev) => Ok((ev, start)),
-            Err(e) => Err(
-                DecodeError::new(DecodeErrorKind::Syntax, format!("malformed XML: {e}"))
-                    .at(self.reader.error_position()),
-            ),
-        }
+        self.read_raw()
+    }
+
+    /// The reader's offset in the document.
+    #[inline]
+    fn offset(&self) -> u64 {
+        self.reader.buffer_position() + self.skipped
+    }
+
+    #[cold]
+    fn reader_error(&self, e: quick_xml::Error) -> DecodeError {
+        DecodeError::new(DecodeErrorKind::Syntax, format!("malformed XML: {e}"))
+            .at(self.reader.error_position() + self.skipped)
     }
 
     /// An end tag's element: one with an unknown name cannot close any element the decoder
@@ -297,7 +323,7 @@ impl<'de> Parser<'de> {
                     Self::push_text(&mut acc, &ev, start)?;
                     // Text followed by a tag (not CDATA or a comment) is complete: no need to
                     // read the next event ahead.
-                    let next = self.reader.buffer_position() as usize;
+                    let next = self.offset() as usize;
                     if self.src.get(next) == Some(&b'<')
                         && !matches!(self.src.get(next + 1), Some(b'!' | b'?'))
                     {
@@ -337,16 +363,10 @@ impl<'de> Parser<'de> {
         // tokens (a third of the events of pretty-printed XML-RPC).
         if self.peeked.is_none() && self.raw_pending.is_none() {
             loop {
-                let start = self.reader.buffer_position();
+                let start = self.offset();
                 let ev = match self.reader.read_event() {
                     Ok(ev) => ev,
-                    Err(e) => {
-                        return Err(DecodeError::new(
-                            DecodeErrorKind::Syntax,
-                            format!("malformed XML: {e}"),
-                        )
-                        .at(self.reader.error_position()));
-                    }
+                    Err(e) => return Err(self.reader_error(e)),
                 };
                 self.tok_start = start;
                 match ev {
@@ -463,6 +483,13 @@ impl<'de> Parser<'de> {
     /// Reads `<value>` and either the whole scalar inside it (and `</value>`) or the opening of
     /// a struct or array. Returns the start offset of the `<value>` element too.
     fn open(&mut self) -> Result<(Opened<'de>, u64)> {
+        if let Some((opened, start)) = self.scanned.take() {
+            self.tok_start = start;
+            return Ok((opened, start));
+        }
+        if let Some(scanned) = self.scan_value()? {
+            return Ok(scanned);
+        }
         match self.next_tag()? {
             Tok::Start(Tag::Value) => {}
             Tok::Empty(Tag::Value) => {
@@ -567,14 +594,184 @@ impl<'de> Parser<'de> {
     /// Reads quick-xml's next event, with errors mapped and its start offset.
     #[inline]
     fn read_raw(&mut self) -> Result<(Event<'de>, u64)> {
-        let start = self.reader.buffer_position();
+        let start = self.offset();
         match self.reader.read_event() {
             Ok(ev) => Ok((ev, start)),
-            Err(e) => Err(
-                DecodeError::new(DecodeErrorKind::Syntax, format!("malformed XML: {e}"))
-                    .at(self.reader.error_position()),
-            ),
+            Err(e) => Err(self.reader_error(e)),
         }
+    }
+
+    /// Whether the byte scanners may look at the input: nothing is read ahead (then the reader
+    /// stands just after a tag, between values).
+    #[inline]
+    fn can_scan(&self) -> bool {
+        self.peeked.is_none() && self.raw_pending.is_none() && self.scanned.is_none()
+    }
+
+    /// Moves the reader to `end`, past a leaf scanned from the bytes. Only whole elements are
+    /// scanned past, so the reader's state (just after a tag) stays right.
+    fn skip_to(&mut self, end: usize) -> bool {
+        let Some(n) = end.checked_sub(self.offset() as usize) else {
+            return false;
+        };
+        let rest = self.reader.get_mut();
+        match rest.get(n..) {
+            Some(after) => {
+                *rest = after;
+                self.skipped += n as u64;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The opening of a value written plainly, after optional whitespace, straight from the
+    /// bytes: a whole scalar `<value><type>text</type></value>` or `<value>text</value>`, or
+    /// `<value><struct>` or `<value><array><data>`; with its offset, and the reader moved past
+    /// it. `None`, with nothing consumed, for any other shape (which the event path then reads).
+    fn scan_value(&mut self) -> Result<Option<(Opened<'de>, u64)>> {
+        if !self.can_scan() {
+            return Ok(None);
+        }
+        let src = self.src;
+        let start = skip_whitespace(src, self.offset() as usize);
+        let open = start + b"<value>".len();
+        if src.get(start..open) != Some(b"<value>") {
+            return Ok(None);
+        }
+        let scalar = if src.get(open) == Some(&b'<') {
+            match src.get(open + 1) {
+                Some(b's') if src[open..].starts_with(b"<struct>") => {
+                    return self.scanned_compound(start, open, &[b"<struct>"], false);
+                }
+                Some(b'a') => {
+                    return self.scanned_compound(start, open, &[b"<array>", b"<data>"], true);
+                }
+                _ => Self::scan_typed_scalar(src, open),
+            }
+        } else {
+            plain_text_end(src, open).and_then(|text_end| {
+                src.get(text_end..)?.starts_with(b"</value>").then_some((
+                    Tag::String,
+                    open,
+                    text_end,
+                    text_end + b"</value>".len(),
+                ))
+            })
+        };
+        let Some((tag, text_start, text_end, end)) = scalar else {
+            return Ok(None);
+        };
+        let Some(text) = self.text.get(text_start..text_end) else {
+            return Ok(None);
+        };
+        if !self.skip_to(end) {
+            return Ok(None);
+        }
+        self.tok_start = start as u64;
+        Ok(Some((
+            Opened::Scalar(tag, Cow::Borrowed(text)),
+            start as u64,
+        )))
+    }
+
+    /// `<type>text</type></value>` at `open`: the type, the text's range and the end.
+    fn scan_typed_scalar(src: &[u8], open: usize) -> Option<(Tag, usize, usize, usize)> {
+        // Type names are at most 16 bytes (`dateTime.iso8601`).
+        let window = src.get(open + 1..src.len().min(open + 18))?;
+        let name_end = open + 1 + memchr::memchr(b'>', window)?;
+        let name = &src[open + 1..name_end];
+        let tag = scalar_tag(name)?;
+        let text_start = name_end + 1;
+        let text_end = plain_text_end(src, text_start)?;
+        let closed = src
+            .get(text_end..)?
+            .strip_prefix(b"</")?
+            .strip_prefix(name)?;
+        if !closed.starts_with(b"></value>") {
+            return None;
+        }
+        Some((
+            tag,
+            text_start,
+            text_end,
+            text_end + 2 + name.len() + b"></value>".len(),
+        ))
+    }
+
+    /// `<value>` at `start` followed by the compound's opening `tags`, entered.
+    fn scanned_compound(
+        &mut self,
+        start: usize,
+        mut at: usize,
+        tags: &[&[u8]],
+        array: bool,
+    ) -> Result<Option<(Opened<'de>, u64)>> {
+        for tag in tags {
+            at = skip_whitespace(self.src, at);
+            if !self.src.get(at..).is_some_and(|rest| rest.starts_with(tag)) {
+                return Ok(None);
+            }
+            at += tag.len();
+        }
+        if !self.skip_to(at) {
+            return Ok(None);
+        }
+        self.tok_start = start as u64;
+        self.enter()?;
+        let opened = if array {
+            Opened::Array { empty: false }
+        } else {
+            Opened::Struct { empty: false }
+        };
+        Ok(Some((opened, start as u64)))
+    }
+
+    /// The exact tags `tags`, each after optional whitespace, straight from the bytes: true, with
+    /// the reader moved past them; false, with nothing consumed, otherwise.
+    fn scan_tags(&mut self, tags: &[&[u8]]) -> bool {
+        if !self.can_scan() {
+            return false;
+        }
+        let mut at = self.offset() as usize;
+        let mut first = None;
+        for tag in tags {
+            at = skip_whitespace(self.src, at);
+            first.get_or_insert(at);
+            if !self.src.get(at..).is_some_and(|rest| rest.starts_with(tag)) {
+                return false;
+            }
+            at += tag.len();
+        }
+        if !self.skip_to(at) {
+            return false;
+        }
+        self.tok_start = first.unwrap_or(at) as u64;
+        true
+    }
+
+    /// A member's `<name>text</name>` written plainly, after optional whitespace, with the
+    /// reader moved past it.
+    fn scan_member_name(&mut self) -> Option<&'de str> {
+        if !self.can_scan() {
+            return None;
+        }
+        let src = self.src;
+        let start = skip_whitespace(src, self.offset() as usize);
+        let text_start = start + b"<name>".len();
+        if src.get(start..text_start)? != b"<name>" {
+            return None;
+        }
+        let text_end = plain_text_end(src, text_start)?;
+        if !src.get(text_end..)?.starts_with(b"</name>") {
+            return None;
+        }
+        let text = self.text.get(text_start..text_end)?;
+        if !self.skip_to(text_end + b"</name>".len()) {
+            return None;
+        }
+        self.tok_start = start as u64;
+        Some(text)
     }
 
     /// The common shape `<type>text</type></value>` of a scalar, read straight from quick-xml
@@ -632,6 +829,9 @@ impl<'de> Parser<'de> {
     /// A member's `<name>text</name>` (after `<member>`), straight from quick-xml events in the
     /// common case of plain text, through the token layer otherwise.
     fn read_member_name(&mut self) -> Result<Cow<'de, str>> {
+        if let Some(name) = self.scan_member_name() {
+            return Ok(Cow::Borrowed(name));
+        }
         if self.peeked.is_none() && self.raw_pending.is_none() {
             let (ev, start) = loop {
                 match self.read_raw()? {
@@ -671,13 +871,16 @@ impl<'de> Parser<'de> {
 
     /// Whether the reader stands at `</`.
     fn at_end_tag(&self) -> bool {
-        let next = self.reader.buffer_position() as usize;
+        let next = self.offset() as usize;
         self.src.get(next..next + 2) == Some(b"</")
     }
 
     /// After a struct or array was read to its end: `</value>`.
     fn close_compound(&mut self) -> Result<()> {
         self.depth -= 1;
+        if self.scan_tags(&[b"</value>"]) {
+            return Ok(());
+        }
         self.expect_end(Tag::Value)
     }
 
@@ -734,6 +937,41 @@ impl<'de> Parser<'de> {
         }
         self.close_compound()
     }
+}
+
+/// The offset of the first byte at or after `at` that is not XML whitespace.
+#[inline]
+fn skip_whitespace(src: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = src.get(at) {
+        at += 1;
+    }
+    at
+}
+
+/// The end of plain text starting at `at`: the offset of the next `<`. `None` when a reference
+/// or a carriage return comes first (quick-xml's path resolves and normalizes those) or the
+/// document ends.
+#[inline]
+fn plain_text_end(src: &[u8], at: usize) -> Option<usize> {
+    let rest = src.get(at..)?;
+    let stop = memchr::memchr3(b'<', b'&', b'\r', rest)?;
+    (rest[stop] == b'<').then_some(at + stop)
+}
+
+/// The scalar type named by a type tag.
+#[inline]
+fn scalar_tag(name: &[u8]) -> Option<Tag> {
+    Some(match name {
+        b"string" => Tag::String,
+        b"int" => Tag::Int,
+        b"double" => Tag::Double,
+        b"boolean" => Tag::Boolean,
+        b"i4" => Tag::I4,
+        b"i8" | b"ex:i8" => Tag::I8,
+        b"dateTime.iso8601" => Tag::DateTime,
+        b"base64" => Tag::Base64,
+        _ => return None,
+    })
 }
 
 /// Characters XML 1.0 allows in a document (its `Char` production).
@@ -1247,6 +1485,18 @@ impl<'de> de::MapAccess<'de> for StructAccess<'_, 'de> {
         if self.done {
             return Ok(None);
         }
+        if self.de.scan_tags(&[b"<member>"]) {
+            let name = self.de.read_member_name()?;
+            let at = self.de.position();
+            return seed
+                .deserialize(KeyDeserializer { key: name })
+                .map(Some)
+                .map_err(|e| e.at(at));
+        }
+        if self.de.scan_tags(&[b"</struct>"]) {
+            self.done = true;
+            return Ok(None);
+        }
         match self.de.next_tag()? {
             Tok::End(Tag::Struct) => {
                 self.done = true;
@@ -1265,7 +1515,9 @@ impl<'de> de::MapAccess<'de> for StructAccess<'_, 'de> {
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value> {
         let value = seed.deserialize(&mut *self.de)?;
-        self.de.expect_end(Tag::Member)?;
+        if !self.de.scan_tags(&[b"</member>"]) {
+            self.de.expect_end(Tag::Member)?;
+        }
         Ok(value)
     }
 }
@@ -1281,6 +1533,19 @@ impl<'de> de::SeqAccess<'de> for ArrayAccess<'_, 'de> {
 
     fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>> {
         if self.done {
+            return Ok(None);
+        }
+        // A plainly written element is opened here, since looking for `</data>` would read its
+        // `<value>`; `open` takes it from `scanned`.
+        if let Some(scanned) = self.de.scan_value()? {
+            self.de.scanned = Some(scanned);
+            return seed.deserialize(&mut *self.de).map(Some);
+        }
+        if self.de.scanned.is_some() {
+            return seed.deserialize(&mut *self.de).map(Some);
+        }
+        if self.de.scan_tags(&[b"</data>", b"</array>"]) {
+            self.done = true;
             return Ok(None);
         }
         if let Tok::End(Tag::Data) = self.de.peek_tag()? {
