@@ -883,60 +883,6 @@ impl<'de> Parser<'de> {
         }
         self.expect_end(Tag::Value)
     }
-
-    /// Skips the rest of a compound value whose opening was read, without decoding it.
-    fn skip_compound(&mut self, opened: &Opened<'de>) -> Result<()> {
-        // The elements `open` left open: `<struct>`, or both `<array>` and `<data>`.
-        let mut open: Vec<Tag> = match opened {
-            Opened::Struct { empty: false } => vec![Tag::Struct],
-            Opened::Array { empty: false } => vec![Tag::Array, Tag::Data],
-            _ => Vec::new(),
-        };
-        // Skipping does not recurse, but a skipped value is held to the same depth limit as a
-        // decoded one, so that a document is accepted or refused whatever the target type; and
-        // its end tags are checked against its start tags, as decoding would.
-        while let Some(&innermost) = open.last() {
-            match self.next_tok()? {
-                Tok::Start(tag) => {
-                    open.push(tag);
-                    if matches!(tag, Tag::Struct | Tag::Array) {
-                        self.enter()?;
-                    }
-                }
-                Tok::Empty(Tag::Struct | Tag::Array) => {
-                    self.enter()?;
-                    self.depth -= 1;
-                }
-                Tok::End(tag) if tag == innermost => {
-                    open.pop();
-                    // The outermost end is counted by `close_compound`.
-                    if !open.is_empty() && matches!(tag, Tag::Struct | Tag::Array) {
-                        self.depth -= 1;
-                    }
-                }
-                Tok::End(tag) => {
-                    return Err(DecodeError::new(
-                        DecodeErrorKind::Syntax,
-                        format!(
-                            "malformed XML: end tag </{}> does not match <{}>",
-                            tag.name(),
-                            innermost.name()
-                        ),
-                    )
-                    .at(self.tok_start));
-                }
-                Tok::Eof => {
-                    return Err(DecodeError::new(
-                        DecodeErrorKind::Syntax,
-                        "document ends inside a value",
-                    )
-                    .at(self.tok_start));
-                }
-                Tok::Empty(_) | Tok::Text(_) => {}
-            }
-        }
-        self.close_compound()
-    }
 }
 
 /// The offset of the first byte at or after `at` that is not XML whitespace.
@@ -1280,13 +1226,10 @@ impl<'de> de::Deserializer<'de> for &mut Parser<'de> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        // A skipped compound is walked like a decoded one (scanners, depth limit, end tags
+        // checked), with nothing kept.
         let (opened, _) = self.open()?;
-        match opened {
-            opened @ (Opened::Struct { .. } | Opened::Array { .. }) => {
-                self.skip_compound(&opened)?
-            }
-            Opened::Scalar(..) | Opened::Nil => {}
-        }
+        self.visit_opened(opened, de::IgnoredAny)?;
         visitor.visit_unit()
     }
 }
@@ -1460,12 +1403,8 @@ impl<'de> de::Deserializer<'de> for PreOpened<'_, 'de> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value> {
-        match self.take() {
-            opened @ (Opened::Struct { .. } | Opened::Array { .. }) => {
-                self.de.skip_compound(&opened)?
-            }
-            Opened::Scalar(..) | Opened::Nil => {}
-        }
+        let opened = self.take();
+        self.de.visit_opened(opened, de::IgnoredAny)?;
         visitor.visit_unit()
     }
 
