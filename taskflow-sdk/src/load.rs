@@ -631,7 +631,9 @@ impl Loader {
     /// per module, so the answer stays a number whatever the chunk size.
     async fn count_updates_in<R: LoadRow>(&self, columns: &Columns, rows: &[R]) -> Result<u64> {
         let mut with_id = 0u64;
-        let mut distinct: HashSet<&str> = HashSet::with_capacity(rows.len());
+        // A fast hash: a chunk holds thousands of ids, and this runs for every chunk.
+        let mut distinct: rustc_hash::FxHashSet<&str> =
+            rustc_hash::FxHashSet::with_capacity_and_hasher(rows.len(), Default::default());
         for xid in rows.iter().filter_map(|row| columns.external_id(row)) {
             with_id += 1;
             distinct.insert(xid);

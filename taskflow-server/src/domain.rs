@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
 
+use crate::FastSet;
 use crate::fault::{Fault, py_repr};
 use crate::schema::{FieldType, Model};
 use crate::store::{Database, Record};
@@ -112,7 +113,7 @@ pub struct Leaf {
     child_ids: Option<HashSet<i64>>,
     /// For `in`/`not in` with a long list of strings: the list as a set, so a search with
     /// thousands of names (the SDK's external-id lookups) stays linear in the table.
-    string_set: Option<HashSet<String>>,
+    string_set: Option<FastSet<String>>,
 }
 
 /// Lists shorter than this are scanned; longer ones of strings are hashed.

@@ -51,6 +51,12 @@ mod signature;
 mod store;
 mod write;
 
+/// The hash maps of the store's hot paths (tables, field and external-id indexes), keyed by short
+/// trusted names: a fast non-cryptographic hash rather than SipHash.
+type FastMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
+/// The set counterpart of [`FastMap`].
+type FastSet<K> = std::collections::HashSet<K, rustc_hash::FxBuildHasher>;
+
 pub use rpc::VersionInfo;
 pub use server::{Credentials, DEFAULT_DB, ServerBuilder, TestServer};
 /// The XML-RPC value type answers and requests are made of (re-exported from the SDK's codec).

@@ -8,7 +8,6 @@
 //! recorded shapes of transcripts 059 and 060. An unknown column is a `KeyError` fault (061).
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
@@ -19,6 +18,7 @@ use crate::orm::Env;
 use crate::schema::{Field, FieldType, Model};
 use crate::store::Database;
 use crate::write::{self, Planned};
+use crate::{FastMap, FastSet};
 
 /// How a column names its values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -408,7 +408,8 @@ pub fn load(
     let mut messages = Vec::new();
     let mut plans = Vec::with_capacity(rows.len());
     // External ids created earlier in this batch: later rows update those records.
-    let mut batch_ids: HashSet<XmlId<'_>> = HashSet::with_capacity(rows.len());
+    let mut batch_ids: FastSet<XmlId<'_>> =
+        FastSet::with_capacity_and_hasher(rows.len(), Default::default());
     for (row_no, row) in rows.iter().enumerate() {
         let cells: &[Value] = match row {
             Value::Array(cells) => cells,
@@ -490,7 +491,8 @@ pub fn load(
     if !messages.is_empty() {
         return Ok(result(Value::Bool(false), messages));
     }
-    let mut created: HashMap<XmlId<'_>, i64> = HashMap::with_capacity(plans.len());
+    let mut created: FastMap<XmlId<'_>, i64> =
+        FastMap::with_capacity_and_hasher(plans.len(), Default::default());
     let mut ids = Vec::with_capacity(plans.len());
     for RowPlan { target, planned } in plans {
         let id = match target {

@@ -262,7 +262,8 @@ fn db_service(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, 
 }
 
 fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Fault> {
-    let (args, kwargs): (Vec<Value>, Vec<(String, Value)>) = match method {
+    // Borrowed from the request: a `load` carries megabytes of rows.
+    let (args, kwargs): (&[Value], &[(String, Value)]) = match method {
         "execute_kw" => {
             if params.len() < 5 {
                 let names = ["db", "uid", "passwd", "model", "method"];
@@ -282,9 +283,9 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
                     params.len()
                 )));
             }
-            let args = match params.get(5) {
-                None | Some(Value::Nil) => vec![],
-                Some(Value::Array(a)) => a.clone(),
+            let args: &[Value] = match params.get(5) {
+                None | Some(Value::Nil) => &[],
+                Some(Value::Array(a)) => a,
                 Some(other) => {
                     return Err(Fault::type_error(format!(
                         "argument after * must be an iterable, not {}",
@@ -292,9 +293,9 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
                     )));
                 }
             };
-            let kwargs = match params.get(6) {
-                None | Some(Value::Nil) => vec![],
-                Some(Value::Struct(m)) => m.clone(),
+            let kwargs: &[(String, Value)] = match params.get(6) {
+                None | Some(Value::Nil) => &[],
+                Some(Value::Struct(m)) => m,
                 Some(other) => {
                     return Err(Fault::type_error(format!(
                         "argument after ** must be a mapping, not {}",
@@ -310,7 +311,7 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
                     "execute() missing required positional arguments",
                 ));
             }
-            (params[5..].to_vec(), vec![])
+            (&params[5..], &[])
         }
         other => return Err(Fault::exception("KeyError", format!("'{other}'"))),
     };
@@ -329,7 +330,11 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
         .iter()
         .find(|(k, _)| k == "context")
         .map(|(_, v)| v.clone());
-    let kwargs: Vec<(String, Value)> = kwargs.into_iter().filter(|(k, _)| k != "context").collect();
+    let kwargs: Vec<(String, Value)> = kwargs
+        .iter()
+        .filter(|(k, _)| k != "context")
+        .cloned()
+        .collect();
     let env = Env::new(uid, context.as_ref());
     let access = orm::method_access(&method);
 
@@ -358,7 +363,7 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
         if access.is_none() {
             return Err(orm::unknown_method(&model, &method));
         }
-        orm::call(db, &env, &model, &method, &args, &kwargs, shared.name_get)
+        orm::call(db, &env, &model, &method, args, &kwargs, shared.name_get)
     };
     let result = match access {
         Some(Access::Write) => run(&mut DbHandle::Exclusive(&mut shared.write())),

@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
+
+use crate::FastMap;
 use taskflow_sdk::xmlrpc::Value;
 
 /// The field types the server knows, named as `fields_get` names them.
@@ -150,7 +152,7 @@ pub struct Model {
     pub order: Vec<(String, bool)>,
     /// Fields in `fields_get` order.
     pub fields: Vec<Field>,
-    index: HashMap<String, usize>,
+    index: FastMap<String, usize>,
     /// Defaults reported by `default_get` and applied by `create`.
     pub defaults: Vec<(String, DefaultValue)>,
     /// Field giving the display name (`name` unless said otherwise).
@@ -202,7 +204,7 @@ impl Model {
 /// Every model the server serves.
 #[derive(Debug)]
 pub struct Registry {
-    models: HashMap<String, Arc<Model>>,
+    models: FastMap<String, Arc<Model>>,
 }
 
 impl Registry {
@@ -357,7 +359,7 @@ fn build() -> Result<Registry, serde_json::Error> {
         let model: RecordedModel = serde_json::from_str(text)?;
         recorded.insert(model.model, model.fields);
     }
-    let mut models = HashMap::new();
+    let mut models = FastMap::default();
     for (name, mut spec) in behaviour.models {
         let mut fields_json = recorded.remove(&name).unwrap_or_default();
         if fields_json.is_empty() {
@@ -401,7 +403,7 @@ fn build() -> Result<Registry, serde_json::Error> {
             .enumerate()
             .map(|(i, f)| (f.name.clone(), i))
             .collect();
-        let index: HashMap<String, usize> = index;
+        let index: FastMap<String, usize> = index;
         let defaults: Vec<(String, DefaultValue)> = spec
             .defaults
             .iter()

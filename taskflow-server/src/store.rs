@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
 
+use crate::FastMap;
 use crate::schema::{FieldType, Model, Registry};
 
 /// One record: `(field index, stored value)` pairs sorted by field index.
@@ -82,14 +83,14 @@ pub struct Database {
     pub name: String,
     /// The models served.
     pub registry: Arc<Registry>,
-    tables: HashMap<String, Table>,
+    tables: FastMap<String, Table>,
     /// Passwords by user id (kept apart from `res.users`: reading `password` answers nothing).
     pub passwords: HashMap<i64, String>,
     /// Users with every group (the administrator and the superuser).
     pub admins: HashSet<i64>,
     /// Module, then name, to the `ir.model.data` record id (nested so lookups by `&str` do not
     /// allocate: `load` resolves one external id per row).
-    pub xmlids: HashMap<String, HashMap<String, i64>>,
+    pub xmlids: FastMap<String, FastMap<String, i64>>,
 }
 
 impl Database {
@@ -105,7 +106,7 @@ impl Database {
             tables,
             passwords: HashMap::new(),
             admins: HashSet::new(),
-            xmlids: HashMap::new(),
+            xmlids: FastMap::default(),
         }
     }
 
@@ -170,7 +171,7 @@ impl Database {
         else {
             return;
         };
-        let mut index: HashMap<String, HashMap<String, i64>> = HashMap::new();
+        let mut index: FastMap<String, FastMap<String, i64>> = FastMap::default();
         if let Some(table) = self.tables.get("ir.model.data") {
             for (&id, rec) in &table.records {
                 if let (Some(Value::String(m)), Some(Value::String(n))) =

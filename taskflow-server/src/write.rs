@@ -20,6 +20,9 @@ use crate::store::{Database, Record};
 pub struct Planned {
     model: Arc<Model>,
     scalars: Vec<(usize, Option<Value>)>,
+    /// Which fields `scalars` holds, a bit per field index: `load` plans tens of thousands of
+    /// records a call, and each checks every default and required field against its values.
+    present: Vec<u64>,
     x2many: Vec<(usize, Vec<Command>)>,
     password: Option<String>,
 }
@@ -29,6 +32,7 @@ impl Planned {
         Planned {
             model: model.clone(),
             scalars: Vec::new(),
+            present: vec![0; model.fields.len().div_ceil(64)],
             x2many: Vec::new(),
             password: None,
         }
@@ -36,17 +40,32 @@ impl Planned {
 
     /// Sets a stored value, replacing an earlier one for the same field.
     pub fn set(&mut self, idx: usize, value: Option<Value>) {
-        match self.scalars.iter_mut().find(|(i, _)| *i == idx) {
-            Some(slot) => slot.1 = value,
-            None => self.scalars.push((idx, value)),
+        if self.has_scalar(idx) {
+            if let Some(slot) = self.scalars.iter_mut().find(|(i, _)| *i == idx) {
+                slot.1 = value;
+            }
+            return;
         }
+        if let Some(word) = self.present.get_mut(idx / 64) {
+            *word |= 1 << (idx % 64);
+        }
+        self.scalars.push((idx, value));
+    }
+
+    fn has_scalar(&self, idx: usize) -> bool {
+        self.present
+            .get(idx / 64)
+            .is_some_and(|word| word & (1 << (idx % 64)) != 0)
     }
 
     fn has(&self, idx: usize) -> bool {
-        self.scalars.iter().any(|(i, _)| *i == idx) || self.x2many.iter().any(|(i, _)| *i == idx)
+        self.has_scalar(idx) || self.x2many.iter().any(|(i, _)| *i == idx)
     }
 
     fn value(&self, idx: usize) -> Option<&Value> {
+        if !self.has_scalar(idx) {
+            return None;
+        }
         self.scalars
             .iter()
             .find(|(i, _)| *i == idx)
@@ -122,6 +141,9 @@ pub fn plan_create_indexed(
     env: &Env,
 ) -> Result<Planned, Fault> {
     let mut planned = Planned::new(model);
+    planned
+        .scalars
+        .reserve(vals.len() + model.resolved.create_defaults.len() + 4);
     plan_indexed(db, model, vals, env, &mut planned)?;
     finish_create(db, model, env, None, planned)
 }

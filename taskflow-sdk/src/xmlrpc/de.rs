@@ -679,7 +679,7 @@ impl<'de> Parser<'de> {
     fn scan_typed_scalar(src: &[u8], open: usize) -> Option<(Tag, usize, usize, usize)> {
         // Type names are at most 16 bytes (`dateTime.iso8601`).
         let window = src.get(open + 1..src.len().min(open + 18))?;
-        let name_end = open + 1 + memchr::memchr(b'>', window)?;
+        let name_end = open + 1 + window.iter().position(|&b| b == b'>')?;
         let name = &src[open + 1..name_end];
         let tag = scalar_tag(name)?;
         let text_start = name_end + 1;
