@@ -1,4 +1,4 @@
-//! A serde `Deserializer` that pulls XML-RPC values event by event from quick-xml.
+//! A serde `Deserializer` that pulls XML-RPC values from the bytes and quick-xml events.
 //!
 //! No tree is built: each `<value>` is read when the target type asks for it, strings are borrowed
 //! from the input unless they contain references (`&amp;`) or CDATA, and unwanted values are
