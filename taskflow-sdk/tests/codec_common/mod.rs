@@ -7,6 +7,8 @@
 
 #![allow(dead_code)] // Each test crate uses a different part of this module.
 
+pub mod spacing;
+
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
