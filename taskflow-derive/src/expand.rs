@@ -98,10 +98,10 @@ fn model_impl(m: &Model<'_>) -> TokenStream {
         let clear = format_ident!("clear_{}", fi.unraw());
         let doc = format!("Sets `{name}`.");
         let clear_doc = format!("Empties `{name}`: sends `false`.");
-        let write_ty = quote_spanned!(ty.span()=> <#ty as ::taskflow_sdk::__private::FieldValue>::Write);
-        let encode = quote_spanned!(ty.span()=>
-            <#ty as ::taskflow_sdk::__private::FieldValue>::write_value(::core::convert::Into::into(value))
-        );
+        let write_ty =
+            quote_spanned!(ty.span()=> <#ty as ::taskflow_sdk::__private::FieldValue>::Write);
+        let encode =
+            quote_spanned!(ty.span()=> ::taskflow_sdk::__private::write_field::<#ty>(value));
         // Spanned at the field's type, so an unsupported type is reported there, not at the derive.
         quote_spanned! {ty.span()=>
             #[doc = #doc]

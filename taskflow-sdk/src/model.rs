@@ -397,6 +397,13 @@ pub fn take_field<T: for<'de> Deserialize<'de>, E: de::Error>(
 #[doc(hidden)]
 pub fn assert_field<T: FieldValue>() {}
 
+/// Encodes a setter's argument for field type `T`. Generated setters call this rather than
+/// `T::write_value`, so that an unsupported `T` is one error at the field's type, not two.
+#[doc(hidden)]
+pub fn write_field<T: FieldValue>(value: impl Into<T::Write>) -> WriteValue {
+    T::write_value(value.into())
+}
+
 /// Deserializes `None` for an `Option` and fails for anything else.
 struct MissingField;
 
