@@ -67,19 +67,18 @@ fn needs_escaping(bytes: &[u8]) -> bool {
             | has_zero(word ^ (ONES * u64::from(b'&')))
             != 0
     };
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
+    let word_at = |at: usize| {
         let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        if special(u64::from_ne_bytes(word)) {
-            return true;
-        }
+        word.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_ne_bytes(word)
+    };
+    if bytes.len() < 8 {
+        return bytes
+            .iter()
+            .any(|&b| b < 0x20 || b == b'<' || b == b'>' || b == b'&');
     }
-    let tail = chunks.remainder();
-    // The tail, padded with a byte that needs nothing.
-    let mut word = [b'a'; 8];
-    word[..tail.len()].copy_from_slice(tail);
-    special(u64::from_ne_bytes(word))
+    // Whole words, then the last eight bytes (overlapping the last word): no copy of a tail.
+    (0..bytes.len() / 8).any(|i| special(word_at(i * 8))) || special(word_at(bytes.len() - 8))
 }
 
 /// Serializes one value as `<value>...</value>`.
