@@ -205,13 +205,14 @@ impl fmt::Debug for Loader {
 
 /// Rows per `load` call unless configured: large enough that per-call overhead is small, small
 /// enough that a rejected or resent chunk is cheap. Chosen by measurement (`BULK_SWEEP=1 cargo
-/// bench --bench bulk`): 100,000 leads took 5.3 s in chunks of 500, 3.3 s of 1,000, 3.2 s of
-/// 2,000 and 2.1 s of 5,000 one at a time.
+/// bench --bench bulk`, 100,000 leads into the standalone server): chunks of 500 took 1.04 s one
+/// at a time and 0.81 s two at a time; chunks of 2,000 to 5,000 took 0.84-0.93 s and 0.71-0.72 s.
 pub const DEFAULT_CHUNK_SIZE: usize = 5_000;
-/// Chunks in flight at once unless configured: two overlap the client's encoding with the
-/// server's work; more only queue behind the server (5,000-row chunks: 2.1 s alone, 1.35 s two at
-/// a time, 1.5-1.7 s four or eight at a time, in the same sweep).
-pub const DEFAULT_CONCURRENCY: usize = 2;
+/// Chunks in flight at once unless configured. The server applies one `load` at a time; with
+/// four, a decoded chunk is always waiting when one ends, while the others count their known
+/// external ids or travel (100,000 leads, median of 5 runs: 0.69 s two at a time, 0.70 s three,
+/// 0.63 s four). Memory is four chunks of rows.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
 impl Session {
     /// A [`Loader`] importing rows with this `header` into `model`.
