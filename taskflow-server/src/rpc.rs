@@ -12,6 +12,7 @@ use taskflow_sdk::xmlrpc::Value;
 
 use crate::fault::Fault;
 use crate::orm::{self, Access, DbHandle, Env};
+use crate::signature::missing_arguments;
 use crate::store::Database;
 
 /// What `version()` answers.
@@ -123,21 +124,7 @@ impl Shared {
 
 fn arity(name: &str, params: &[Value], names: &[&str]) -> Result<(), Fault> {
     if params.len() < names.len() {
-        let missing = &names[params.len()..];
-        let list = missing
-            .iter()
-            .map(|n| format!("'{n}'"))
-            .collect::<Vec<_>>()
-            .join(" and ");
-        let plural = if missing.len() == 1 {
-            "argument"
-        } else {
-            "arguments"
-        };
-        return Err(Fault::type_error(format!(
-            "{name}() missing {} required positional {plural}: {list}",
-            missing.len()
-        )));
+        return Err(missing_arguments(name, &names[params.len()..]));
     }
     if params.len() > names.len() {
         return Err(Fault::type_error(format!(

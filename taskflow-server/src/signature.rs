@@ -31,6 +31,25 @@ impl<'a> Bound<'a> {
     }
 }
 
+/// Python's `TypeError` for a call without the required arguments `missing`:
+/// `f() missing 2 required positional arguments: 'a' and 'b'`.
+pub fn missing_arguments(name: &str, missing: &[&str]) -> Fault {
+    let names = missing
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let plural = if missing.len() == 1 {
+        "argument"
+    } else {
+        "arguments"
+    };
+    Fault::type_error(format!(
+        "{name}() missing {} required positional {plural}: {names}",
+        missing.len()
+    ))
+}
+
 impl Signature {
     /// Binds `args` and `kwargs` like a Python call would, borrowing them (a `load` payload is
     /// megabytes).
@@ -87,21 +106,7 @@ impl Signature {
             .map(|((n, _), _)| *n)
             .collect();
         if !missing.is_empty() {
-            let names = missing
-                .iter()
-                .map(|n| format!("'{n}'"))
-                .collect::<Vec<_>>()
-                .join(" and ");
-            let plural = if missing.len() == 1 {
-                "argument"
-            } else {
-                "arguments"
-            };
-            return Err(Fault::type_error(format!(
-                "{}() missing {} required positional {plural}: {names}",
-                self.name,
-                missing.len()
-            )));
+            return Err(missing_arguments(self.name, &missing));
         }
         Ok(Bound {
             values,
