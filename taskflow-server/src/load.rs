@@ -16,7 +16,7 @@ use crate::clock;
 use crate::fault::Fault;
 use crate::orm::Env;
 use crate::schema::{Field, FieldType, Model};
-use crate::store::Database;
+use crate::store::{Database, NewXmlId};
 use crate::write::{self, Planned};
 use crate::{FastMap, FastSet};
 
@@ -373,6 +373,23 @@ fn convert_cell(
 struct RowPlan<'a> {
     target: Target<'a>,
     planned: Planned,
+    /// The `ir.model.data` entry of a new record's external id, built while checking.
+    xmlid: Option<NewXmlId>,
+}
+
+/// A load checked in full against the database as it was, ready to apply.
+pub struct Staged<'a> {
+    rows: Vec<RowPlan<'a>>,
+    /// [`Database::revision`] when the rows were checked.
+    revision: u64,
+}
+
+/// The outcome of checking a load.
+pub enum Checked<'a> {
+    /// Some rows are bad: the answer is `ids: false` with their messages, and nothing changes.
+    Rejected(Value),
+    /// Every row is good.
+    Staged(Staged<'a>),
 }
 
 /// `load(fields, data)`; returns `{ids, messages, nextrow}`.
@@ -383,6 +400,22 @@ pub fn load(
     fields: Option<&Value>,
     data: Option<&Value>,
 ) -> Result<Value, Fault> {
+    Ok(match check(db, env, model, fields, data)? {
+        Checked::Rejected(answer) => answer,
+        Checked::Staged(staged) => apply(db, env, staged),
+    })
+}
+
+/// Checks and plans every row of a load without changing anything, so it can run under the
+/// shared lock, side by side with other loads, like the real server's concurrent transactions
+/// each reading their own snapshot. [`apply`] then runs under the exclusive lock.
+pub fn check<'a>(
+    db: &Database,
+    env: &Env,
+    model: &Arc<Model>,
+    fields: Option<&'a Value>,
+    data: Option<&'a Value>,
+) -> Result<Checked<'a>, Fault> {
     let columns = parse_header(model, fields)?;
     let rows: &[Value] = match data {
         Some(Value::Array(rows)) => rows,
@@ -483,18 +516,51 @@ pub fn load(
         } else {
             write::plan_write_indexed(db, model, vals, env)
         };
+        let xmlid = match &target {
+            Target::New(Some((module, name))) => db.new_xmlid(module, name, &model.name, &env.now),
+            _ => None,
+        };
         match planned {
-            Ok(planned) => plans.push(RowPlan { target, planned }),
+            Ok(planned) => plans.push(RowPlan {
+                target,
+                planned,
+                xmlid,
+            }),
             Err(fault) => messages.push(generic_message(row_no, &fault)),
         }
     }
     if !messages.is_empty() {
-        return Ok(result(Value::Bool(false), messages));
+        return Ok(Checked::Rejected(result(Value::Bool(false), messages)));
     }
+    Ok(Checked::Staged(Staged {
+        rows: plans,
+        revision: db.revision,
+    }))
+}
+
+/// Whether a staged load still applies as it was checked: nothing but other loads has written
+/// since (they only create and update), and none of them took an external id this one creates.
+/// Otherwise it must be checked again, under the exclusive lock.
+pub fn still_applies(db: &Database, staged: &Staged<'_>) -> bool {
+    db.revision == staged.revision
+        && staged.rows.iter().all(|row| match &row.target {
+            Target::New(Some((module, name))) => db.resolve_xmlid(module, name).is_none(),
+            _ => true,
+        })
+}
+
+/// Applies a staged load; returns `{ids, messages, nextrow}`.
+pub fn apply(db: &mut Database, env: &Env, staged: Staged<'_>) -> Value {
+    let Staged { rows, .. } = staged;
     let mut created: FastMap<XmlId<'_>, i64> =
-        FastMap::with_capacity_and_hasher(plans.len(), Default::default());
-    let mut ids = Vec::with_capacity(plans.len());
-    for RowPlan { target, planned } in plans {
+        FastMap::with_capacity_and_hasher(rows.len(), Default::default());
+    let mut ids = Vec::with_capacity(rows.len());
+    for RowPlan {
+        target,
+        planned,
+        xmlid,
+    } in rows
+    {
         let id = match target {
             Target::Existing(id) => {
                 write::apply_write(db, &[id], planned, env);
@@ -507,8 +573,10 @@ pub fn load(
             }
             Target::New(key) => {
                 let id = write::apply_create(db, planned, env);
+                if let Some(entry) = xmlid {
+                    db.insert_xmlid(entry, id);
+                }
                 if let Some(key) = key {
-                    db.add_xmlid(&key.0, &key.1, &model.name, id, &env.now);
                     created.insert(key, id);
                 }
                 id
@@ -516,7 +584,7 @@ pub fn load(
         };
         ids.push(Value::Int(id));
     }
-    Ok(result(Value::Array(ids), vec![]))
+    result(Value::Array(ids), vec![])
 }
 
 fn result(ids: Value, messages: Vec<Value>) -> Value {
@@ -530,6 +598,101 @@ fn result(ids: Value, messages: Vec<Value>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::orm::{self, DbHandle};
+    use crate::schema::Registry;
+
+    fn demo() -> (Database, Env, Arc<Model>) {
+        let mut db = Database::new("demo", Registry::builtin());
+        crate::seed::seed(&mut db);
+        let lead = db.model("crm.lead").expect("crm.lead");
+        (db, Env::new(2, None), lead)
+    }
+
+    /// An `id, name` load.
+    fn table(rows: &[(&str, &str)]) -> (Value, Value) {
+        let header = Value::Array(vec![Value::from("id"), Value::from("name")]);
+        let data = rows
+            .iter()
+            .map(|(xid, name)| Value::Array(vec![Value::from(*xid), Value::from(*name)]))
+            .collect();
+        (header, Value::Array(data))
+    }
+
+    fn staged<'a>(
+        db: &Database,
+        env: &Env,
+        lead: &Arc<Model>,
+        (header, data): &'a (Value, Value),
+    ) -> Staged<'a> {
+        match check(db, env, lead, Some(header), Some(data)).expect("checks") {
+            Checked::Staged(staged) => staged,
+            Checked::Rejected(answer) => panic!("rejected: {answer:?}"),
+        }
+    }
+
+    fn ids(answer: &Value) -> Vec<i64> {
+        match answer.get("ids") {
+            Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_i64).collect(),
+            other => panic!("no ids: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_load_checked_before_another_took_its_external_ids_must_be_checked_again() {
+        let (mut db, env, lead) = demo();
+        let first_rows = table(&[("race.a", "First a"), ("race.b", "First b")]);
+        let second_rows = table(&[("race.b", "Second b"), ("race.c", "Second c")]);
+        let first = staged(&db, &env, &lead, &first_rows);
+        let second = staged(&db, &env, &lead, &second_rows);
+        assert!(still_applies(&db, &first));
+        let first_ids = ids(&apply(&mut db, &env, first));
+        // Both were checked as creating `race.b`: applied as checked, the second would make a twin.
+        assert!(!still_applies(&db, &second));
+        drop(second);
+        let again = load(
+            &mut db,
+            &env,
+            &lead,
+            Some(&second_rows.0),
+            Some(&second_rows.1),
+        )
+        .unwrap();
+        let second_ids = ids(&again);
+        assert_eq!(
+            second_ids[0], first_ids[1],
+            "race.b is updated, not created twice"
+        );
+        assert_eq!(
+            db.resolve_xmlid("race", "b"),
+            Some(("crm.lead", first_ids[1]))
+        );
+        assert!(db.resolve_xmlid("race", "c").is_some());
+    }
+
+    #[test]
+    fn any_other_write_since_the_check_sends_a_load_back_to_be_checked_again() {
+        let (mut db, env, lead) = demo();
+        let rows = table(&[("kept.a", "Kept a")]);
+        let pending = staged(&db, &env, &lead, &rows);
+        // Another load that took none of its ids leaves it valid.
+        let other = table(&[("other.a", "Other a")]);
+        let other = staged(&db, &env, &lead, &other);
+        apply(&mut db, &env, other);
+        assert!(still_applies(&db, &pending));
+        // A write through any other method (here an unlink) may have removed what it relies on.
+        let victim = db.resolve_xmlid("other", "a").unwrap().1;
+        orm::call(
+            &mut DbHandle::Exclusive(&mut db),
+            &env,
+            &lead,
+            "unlink",
+            &[Value::Array(vec![Value::Int(victim)])],
+            &[],
+            true,
+        )
+        .expect("unlink");
+        assert!(!still_applies(&db, &pending));
+    }
 
     #[test]
     fn bare_external_ids_go_to_import() {

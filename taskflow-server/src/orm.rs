@@ -363,6 +363,20 @@ pub fn call(
     }
 }
 
+/// The first half of `load`: its arguments bound and every row checked, under the shared lock
+/// ([`load::check`]).
+pub fn check_load<'a>(
+    db: &Database,
+    env: &Env,
+    model: &Arc<Model>,
+    args: &'a [Value],
+    kwargs: &'a [(String, Value)],
+) -> Result<load::Checked<'a>, Fault> {
+    check_access(db, model, operation("load"), env.uid)?;
+    let b = sig("BaseModel.load", &[("fields", true), ("data", true)]).bind(args, kwargs)?;
+    load::check(db, env, model, b.get("fields"), b.get("data"))
+}
+
 /// `AttributeError: The method 'x' does not exist on the model 'm'`.
 pub fn unknown_method(model: &Model, method: &str) -> Fault {
     Fault::exception(
@@ -383,16 +397,21 @@ pub enum DbHandle<'a> {
 }
 
 impl DbHandle<'_> {
-    fn get(&self) -> &Database {
+    /// The database, for reading.
+    pub fn get(&self) -> &Database {
         match self {
             DbHandle::Shared(db) => db,
             DbHandle::Exclusive(db) => db,
         }
     }
 
+    /// The database, for a writing method: the write makes a new [`Database::revision`].
     fn get_mut(&mut self) -> Result<&mut Database, Fault> {
         match self {
-            DbHandle::Exclusive(db) => Ok(db),
+            DbHandle::Exclusive(db) => {
+                db.revision += 1;
+                Ok(db)
+            }
             DbHandle::Shared(_) => Err(Fault::exception(
                 "RuntimeError",
                 "a writing method was dispatched under the shared lock",

@@ -11,7 +11,9 @@ use std::sync::{Arc, RwLock};
 use taskflow_sdk::xmlrpc::Value;
 
 use crate::fault::Fault;
+use crate::load::{self, Checked};
 use crate::orm::{self, Access, DbHandle, Env};
+use crate::schema::Model;
 use crate::signature::missing_arguments;
 use crate::store::Database;
 
@@ -325,11 +327,8 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
     let env = Env::new(uid, context.as_ref());
     let access = orm::method_access(&method);
 
-    let run = |db: &mut DbHandle<'_>| -> Result<Value, Fault> {
-        let d = match db {
-            DbHandle::Shared(d) => &**d,
-            DbHandle::Exclusive(d) => &**d,
-        };
+    // The checks every call passes first, under whichever lock it takes.
+    let admit = |d: &Database| -> Result<Arc<Model>, Fault> {
         if d.name != db_name {
             return Err(unknown_db(db_name));
         }
@@ -350,9 +349,35 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
         if access.is_none() {
             return Err(orm::unknown_method(&model, &method));
         }
+        Ok(model)
+    };
+    let run = |db: &mut DbHandle<'_>| -> Result<Value, Fault> {
+        let model = admit(db.get())?;
         orm::call(db, &env, &model, &method, args, &kwargs, shared.name_get)
     };
     let result = match access {
+        Some(Access::Write) if method == "load" => {
+            // Checking the rows is most of a load's work, and only reads: it runs under the
+            // shared lock, beside other loads, and only the applying takes the exclusive one.
+            let checked = {
+                let db = shared.read();
+                let model = admit(&db)?;
+                orm::check_load(&db, &env, &model, args, &kwargs)?
+            };
+            match checked {
+                Checked::Rejected(answer) => Ok(answer),
+                Checked::Staged(staged) => {
+                    let mut db = shared.write();
+                    if load::still_applies(&db, &staged) {
+                        Ok(load::apply(&mut db, &env, staged))
+                    } else {
+                        // Another write came in between: check again, holding the lock.
+                        drop(staged);
+                        run(&mut DbHandle::Exclusive(&mut db))
+                    }
+                }
+            }
+        }
         Some(Access::Write) => run(&mut DbHandle::Exclusive(&mut shared.write())),
         _ => run(&mut DbHandle::Shared(&shared.read())),
     }?;

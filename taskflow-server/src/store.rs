@@ -13,6 +13,15 @@ use taskflow_sdk::xmlrpc::Value;
 use crate::FastMap;
 use crate::schema::{FieldType, Model, Registry};
 
+/// A new external id's `ir.model.data` record and index key, waiting for its record's id.
+#[derive(Debug)]
+pub struct NewXmlId {
+    module: String,
+    name: String,
+    record: Record,
+    res_id_field: usize,
+}
+
 /// One record: `(field index, stored value)` pairs sorted by field index.
 #[derive(Clone, Debug, Default)]
 pub struct Record {
@@ -27,7 +36,9 @@ impl Record {
             .into_iter()
             .filter_map(|(idx, value)| Some((idx as u16, value?)))
             .collect();
-        values.sort_unstable_by_key(|(idx, _)| *idx);
+        if !values.is_sorted_by_key(|(idx, _)| *idx) {
+            values.sort_unstable_by_key(|(idx, _)| *idx);
+        }
         debug_assert!(
             values.windows(2).all(|w| w[0].0 < w[1].0),
             "a field is given twice"
@@ -91,6 +102,10 @@ pub struct Database {
     /// Module, then name, to the `ir.model.data` record id (nested so lookups by `&str` do not
     /// allocate: `load` resolves one external id per row).
     pub xmlids: FastMap<String, FastMap<String, i64>>,
+    /// Counts the writes that could change how a load checks its rows (every write but a
+    /// load's own creates and updates): a load checked at one revision applies unchanged only
+    /// at the same one.
+    pub revision: u64,
 }
 
 impl Database {
@@ -107,6 +122,7 @@ impl Database {
             passwords: HashMap::new(),
             admins: HashSet::new(),
             xmlids: FastMap::default(),
+            revision: 0,
         }
     }
 
@@ -194,34 +210,55 @@ impl Database {
         Some((model, res_id))
     }
 
-    /// Records an external id for `(model, res_id)`.
+    /// Registers the external id `module.name` for record `res_id` of `model`.
     pub fn add_xmlid(&mut self, module: &str, name: &str, model: &str, res_id: i64, now: &str) {
-        let Some(imd) = self.model("ir.model.data") else {
-            return;
-        };
-        let rec = Record::from_fields(
-            [
-                ("module", Value::from(module)),
-                ("name", Value::from(name)),
-                ("model", Value::from(model)),
-                ("res_id", Value::Int(res_id)),
-                ("noupdate", Value::Bool(false)),
-                ("create_date", Value::from(now)),
-                ("write_date", Value::from(now)),
-            ]
-            .into_iter()
-            .filter_map(|(field, value)| Some((imd.field_index(field)?, Some(value)))),
-        );
-        let id = self.insert("ir.model.data", rec);
-        match self.xmlids.get_mut(module) {
+        if let Some(entry) = self.new_xmlid(module, name, model, now) {
+            self.insert_xmlid(entry, res_id);
+        }
+    }
+
+    /// The `ir.model.data` record of a new external id, built apart from inserting it so that
+    /// `load` can build its entries before it takes the exclusive lock.
+    pub fn new_xmlid(&self, module: &str, name: &str, model: &str, now: &str) -> Option<NewXmlId> {
+        let imd = self.registry.model("ir.model.data")?;
+        let mut values = Vec::with_capacity(7);
+        for (field, value) in [
+            ("module", Value::from(module)),
+            ("name", Value::from(name)),
+            ("model", Value::from(model)),
+            ("res_id", Value::Int(0)),
+            ("noupdate", Value::Bool(false)),
+            ("create_date", Value::from(now)),
+            ("write_date", Value::from(now)),
+        ] {
+            if let Some(idx) = imd.field_index(field) {
+                values.push((idx, Some(value)));
+            }
+        }
+        Some(NewXmlId {
+            module: module.to_owned(),
+            name: name.to_owned(),
+            record: Record::from_fields(values),
+            res_id_field: imd.field_index("res_id")?,
+        })
+    }
+
+    /// Inserts an entry of [`Database::new_xmlid`], pointing at `res_id`.
+    pub fn insert_xmlid(&mut self, entry: NewXmlId, res_id: i64) {
+        let NewXmlId {
+            module,
+            name,
+            mut record,
+            res_id_field,
+        } = entry;
+        record.set(res_id_field, Some(Value::Int(res_id)));
+        let id = self.insert("ir.model.data", record);
+        match self.xmlids.get_mut(&module) {
             Some(names) => {
-                names.insert(name.to_owned(), id);
+                names.insert(name, id);
             }
             None => {
-                self.xmlids
-                    .entry(module.to_owned())
-                    .or_default()
-                    .insert(name.to_owned(), id);
+                self.xmlids.entry(module).or_default().insert(name, id);
             }
         }
     }

@@ -215,6 +215,9 @@ fn finish_create(
             )));
         }
     }
+    // In field order, as the record stores them: sorted here, `load` sorts while it checks
+    // rather than while it holds the exclusive lock.
+    planned.scalars.sort_unstable_by_key(|(idx, _)| *idx);
     Ok(planned)
 }
 
