@@ -156,8 +156,7 @@ async fn a_lost_reply_is_resent_only_when_rows_have_external_ids() {
 
     // With external ids: the chunk whose reply was lost is resent, and updates instead of
     // duplicating.
-    let (url, stats) =
-        support::proxy::start(server.addr().to_string(), "<string>load</string>", 1).await;
+    let (url, stats) = support::proxy::start(server.addr().to_string(), ">load</", 1).await;
     let session = support::login(&url, &server).await;
     let report = session
         .loader("crm.lead", ["id", "name"])
@@ -174,8 +173,7 @@ async fn a_lost_reply_is_resent_only_when_rows_have_external_ids() {
     assert_eq!(support::count_leads(&session, "keyed ").await, 300);
 
     // Without external ids: never resent (the server committed it once already).
-    let (url, stats) =
-        support::proxy::start(server.addr().to_string(), "<string>load</string>", 1).await;
+    let (url, stats) = support::proxy::start(server.addr().to_string(), ">load</", 1).await;
     let session = support::login(&url, &server).await;
     let report = session
         .loader("crm.lead", ["name"])
@@ -310,4 +308,38 @@ async fn created_and_updated_are_counted_per_row() {
     assert!(report.is_complete(), "{:?}", report.failed.first());
     assert_eq!((report.created, report.updated), (150, 260));
     assert_eq!(support::count_leads(&session, "counted ").await, 450);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_loads_of_the_same_external_ids_never_duplicate() {
+    // The server checks loads side by side and applies them one at a time; a load checked
+    // before another created its external ids must update those records, not create twins.
+    let (_server, session) = support::demo_session().await;
+    let rows: Vec<Vec<String>> = (0..400)
+        .map(|i| vec![format!("race_test.lead_{i}"), format!("race {i}")])
+        .collect();
+    let loads = (0..6).map(|_| {
+        session
+            .loader("crm.lead", ["id", "name"])
+            .chunk_size(100)
+            .concurrency(4)
+            .count_updates(false)
+            .run(&rows)
+    });
+    let reports = futures_util::future::join_all(loads).await;
+    for report in reports {
+        let report = report.expect("load runs");
+        assert!(report.is_complete(), "{:?}", report.failed.first());
+    }
+    assert_eq!(support::count_leads(&session, "race ").await, 400);
+    let entries: i64 = session
+        .execute_kw(
+            "ir.model.data",
+            "search_count",
+            ((("module", "=", "race_test"),),),
+            taskflow_sdk::Kwargs::new(),
+        )
+        .await
+        .expect("search_count");
+    assert_eq!(entries, 400, "one external id per record");
 }

@@ -115,26 +115,31 @@ impl LoadReport {
 
 /// A row of cells for `load`, in header order.
 ///
-/// Implemented for `Vec`s of strings and of [`Value`]s; implement it for your own row
-/// type to stream typed data without building intermediate vectors.
-pub trait LoadRow: Serialize + Send + Sync + 'static {
+/// Implemented for `Vec`s of strings and of [`Value`]s, and for references to rows, so rows
+/// the caller keeps (a table read into memory) load without being copied or given up.
+/// Implement it for your own row type to stream typed data without building intermediate
+/// vectors.
+pub trait LoadRow: Serialize + Send + Sync {
     /// The external id held in cell `column` (the header's `id` column), if it is non-empty text.
     fn external_id(&self, column: usize) -> Option<&str>;
 }
 
+/// `s` unless it is empty or blank (the server treats a blank id cell as no id).
 fn non_empty(s: &str) -> Option<&str> {
-    (!s.trim().is_empty()).then_some(s)
+    // Ids start with a letter almost always: only then is trimming needed to tell.
+    let starts_plain = s.as_bytes().first().is_some_and(|b| b.is_ascii_graphic());
+    (starts_plain || !s.trim().is_empty()).then_some(s)
 }
 
-impl LoadRow for Vec<String> {
+impl<S: AsRef<str> + Serialize + Send + Sync> LoadRow for Vec<S> {
     fn external_id(&self, column: usize) -> Option<&str> {
-        self.get(column).and_then(|s| non_empty(s))
+        self.get(column).and_then(|s| non_empty(s.as_ref()))
     }
 }
 
-impl LoadRow for Vec<&'static str> {
+impl<R: LoadRow + ?Sized> LoadRow for &R {
     fn external_id(&self, column: usize) -> Option<&str> {
-        self.get(column).and_then(|s| non_empty(s))
+        R::external_id(self, column)
     }
 }
 
@@ -485,12 +490,16 @@ impl Loader {
                 return Ok(outcome);
             }
         }
-        let skipped: HashSet<usize> = outcome.failed.iter().map(|e| e.row).collect();
         // Global indices of the rows still to send, parallel to `pending`.
-        let mut indices: Vec<usize> = (base..)
-            .filter(|i| !skipped.contains(i))
-            .take(rows.len())
-            .collect();
+        let mut indices: Vec<usize> = if outcome.failed.is_empty() {
+            (base..base + rows.len()).collect()
+        } else {
+            let skipped: HashSet<usize> = outcome.failed.iter().map(|e| e.row).collect();
+            (base..)
+                .filter(|i| !skipped.contains(i))
+                .take(rows.len())
+                .collect()
+        };
         let mut pending: Vec<R> = rows;
         let idempotent =
             columns.id.is_some() && pending.iter().all(|row| columns.external_id(row).is_some());
@@ -639,7 +648,7 @@ impl Loader {
             with_id += 1;
             distinct.insert(xid);
         }
-        let mut by_module: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut by_module: rustc_hash::FxHashMap<&str, Vec<&str>> = Default::default();
         for xid in &distinct {
             let (module, name) = split_external_id(xid);
             by_module.entry(module).or_default().push(name);

@@ -95,7 +95,9 @@ pub struct MethodCall<P> {
 const XML_DECL: &[u8] = b"<?xml version=\"1.0\"?>\n";
 
 /// Encodes a `methodCall`. `params` must serialize as a sequence or tuple (`()` for none); each
-/// element becomes one `<param>`.
+/// element becomes one `<param>`. Strings go bare (`<value>text</value>`, a string by the
+/// XML-RPC specification, which TaskFlow and Python's `xmlrpc` read as such): a bulk `load` is
+/// mostly short strings, and the `<string>` tags would be a third of its bytes.
 pub fn encode_call<P: Serialize + ?Sized>(
     method: &str,
     params: &P,
@@ -115,7 +117,10 @@ pub fn encode_call_into<P: Serialize + ?Sized>(
     out.extend_from_slice(b"<methodCall><methodName>");
     ser::write_escaped(out, method)?;
     out.extend_from_slice(b"</methodName><params>");
-    params.serialize(ser::ParamsSerializer { out })?;
+    params.serialize(ser::ParamsSerializer {
+        out,
+        strings: ser::Strings::Bare,
+    })?;
     out.extend_from_slice(b"</params></methodCall>\n");
     Ok(())
 }
@@ -125,7 +130,7 @@ pub fn encode_response<T: Serialize + ?Sized>(result: &T) -> Result<Vec<u8>, Enc
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(XML_DECL);
     out.extend_from_slice(b"<methodResponse><params><param>");
-    result.serialize(ser::ValueSerializer::new(&mut out))?;
+    result.serialize(ser::ValueSerializer::new(&mut out, ser::Strings::Typed))?;
     out.extend_from_slice(b"</param></params></methodResponse>\n");
     Ok(out)
 }
@@ -146,7 +151,10 @@ pub fn encode_fault(fault: &RawFault) -> Vec<u8> {
     let mut out = Vec::with_capacity(128 + fault.string.len());
     out.extend_from_slice(XML_DECL);
     out.extend_from_slice(b"<methodResponse><fault>");
-    if body.serialize(ser::ValueSerializer::new(&mut out)).is_err() {
+    if body
+        .serialize(ser::ValueSerializer::new(&mut out, ser::Strings::Typed))
+        .is_err()
+    {
         // Only control characters in the message can fail: drop them rather than lose the fault.
         let cleaned: String = fault
             .string

@@ -164,6 +164,38 @@ fn call_roundtrip() {
 }
 
 #[test]
+fn calls_send_strings_bare_and_responses_answer_them_typed() {
+    let texts = [
+        "",
+        " ",
+        "\n\t",
+        "  padded  ",
+        "a<b>&c",
+        "ünï 🦀",
+        "crm.lead",
+    ];
+    let body = encode_call("echo", &texts).unwrap();
+    let xml = String::from_utf8(body.clone()).unwrap();
+    assert!(
+        xml.contains("<param><value>crm.lead</value></param>"),
+        "{xml}"
+    );
+    assert!(xml.contains("<param><value></value></param>"), "{xml}");
+    assert!(!xml.contains("<string>"), "{xml}");
+    // Bare text is a string, whitespace and all, when read back.
+    let call: MethodCall<Vec<String>> = decode_call(&body, &Limits::default()).unwrap();
+    assert_eq!(call.params, texts);
+    let values: MethodCall<Vec<Value>> = decode_call(&body, &Limits::default()).unwrap();
+    assert!(values.params.iter().all(|v| matches!(v, Value::String(_))));
+
+    let answer = String::from_utf8(encode_response(&texts).unwrap()).unwrap();
+    assert!(
+        answer.contains("<value><string>crm.lead</string></value>"),
+        "{answer}"
+    );
+}
+
+#[test]
 fn doctype_and_unknown_entities_are_refused() {
     let xml = b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><methodResponse/>";
     let err = decode_response::<Value>(xml, &Limits::default()).unwrap_err();
