@@ -6,8 +6,9 @@
 //!
 //! For each: rows per second and the client process's CPU time (the rows to load are generated
 //! before the clocks start and freed after they stop, on both sides). Run with
-//! `cargo bench --bench bulk` (`BULK_ROWS=20000` for a quicker run, `BULK_SWEEP=1` to also try
-//! chunk sizes and concurrency levels, which is how the defaults were chosen).
+//! `cargo bench --bench bulk` (`BULK_ROWS=20000` for a quicker run, `BULK_ROUNDS` for more or
+//! fewer than 3 alternating rounds, `BULK_SWEEP=1` to also try chunk sizes and concurrency
+//! levels, which is how the defaults were chosen).
 
 use std::hint::black_box;
 use std::io::{BufRead, BufReader};
@@ -137,6 +138,19 @@ struct Measure {
 }
 
 impl Measure {
+    /// The median wall time and the median CPU time of `runs` (each median on its own).
+    fn median(runs: &[Measure]) -> Measure {
+        let mid = |mut v: Vec<Duration>| {
+            v.sort();
+            v[v.len() / 2]
+        };
+        Measure {
+            rows: runs[0].rows,
+            wall: mid(runs.iter().map(|m| m.wall).collect()),
+            cpu: mid(runs.iter().map(|m| m.cpu).collect()),
+        }
+    }
+
     fn rate(&self) -> f64 {
         self.rows as f64 / self.wall.as_secs_f64()
     }
@@ -273,35 +287,52 @@ fn main() {
         "bulk benchmark: {n} leads, chunk {DEFAULT_CHUNK_SIZE}, concurrency {DEFAULT_CONCURRENCY}, page {DEFAULT_PAGE_SIZE}"
     );
 
-    // Each side gets a fresh server so both load into the same starting table.
-    let server = start_server(&binary);
-    let rs_load = runtime.block_on(sdk_load(
-        &server.url,
-        n,
-        DEFAULT_CHUNK_SIZE,
-        DEFAULT_CONCURRENCY,
-    ));
-    let rs_read = runtime.block_on(sdk_read(&server.url, DEFAULT_PAGE_SIZE));
-    drop(server);
-    let server = start_server(&binary);
-    let py_load = python(&server.url, "load", n, DEFAULT_CHUNK_SIZE);
-    let py_read = python(&server.url, "read", n, DEFAULT_PAGE_SIZE);
-    drop(server);
+    let rounds: usize = std::env::var("BULK_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+        .max(1);
+    // Rounds alternate the two sides, so a machine whose speed drifts (a shared VM) weighs on
+    // both alike; each figure is the median over the rounds.
+    let mut sdk = (Vec::new(), Vec::new());
+    let mut py = (Vec::new(), Vec::new());
+    for round in 1..=rounds {
+        // Each side gets a fresh server so both load into the same starting table.
+        let server = start_server(&binary);
+        sdk.0.push(runtime.block_on(sdk_load(
+            &server.url,
+            n,
+            DEFAULT_CHUNK_SIZE,
+            DEFAULT_CONCURRENCY,
+        )));
+        sdk.1
+            .push(runtime.block_on(sdk_read(&server.url, DEFAULT_PAGE_SIZE)));
+        drop(server);
+        let server = start_server(&binary);
+        py.0.push(python(&server.url, "load", n, DEFAULT_CHUNK_SIZE));
+        py.1.push(python(&server.url, "read", n, DEFAULT_PAGE_SIZE));
+        drop(server);
+        for (label, m) in [
+            ("load: taskflow-sdk", &sdk.0),
+            ("load: python xmlrpc.client", &py.0),
+            ("read: taskflow-sdk stream", &sdk.1),
+            ("read: python search_read pages", &py.1),
+        ] {
+            line(&format!("round {round} {label}"), &m[round - 1]);
+        }
+    }
 
-    line("load: taskflow-sdk", &rs_load);
-    line("load: python xmlrpc.client", &py_load);
-    println!(
-        "load: sdk/python  rows/s x{:.2}   CPU per row x{:.1} lower",
-        rs_load.rate() / py_load.rate(),
-        py_load.cpu_per_row_us() / rs_load.cpu_per_row_us()
-    );
-    line("read: taskflow-sdk stream", &rs_read);
-    line("read: python search_read pages", &py_read);
-    println!(
-        "read: sdk/python  rows/s x{:.2}   CPU per row x{:.1} lower",
-        rs_read.rate() / py_read.rate(),
-        py_read.cpu_per_row_us() / rs_read.cpu_per_row_us()
-    );
+    println!("median of {rounds} rounds:");
+    for (what, ours, theirs) in [("load", &sdk.0, &py.0), ("read", &sdk.1, &py.1)] {
+        let (ours, theirs) = (Measure::median(ours), Measure::median(theirs));
+        line(&format!("{what}: taskflow-sdk"), &ours);
+        line(&format!("{what}: python xmlrpc.client"), &theirs);
+        println!(
+            "{what}: sdk/python  rows/s x{:.2}   CPU per row x{:.1} lower",
+            ours.rate() / theirs.rate(),
+            theirs.cpu_per_row_us() / ours.cpu_per_row_us()
+        );
+    }
 
     if std::env::var("BULK_SWEEP").is_ok() {
         for chunk in [500, 1000, 2000, 5000] {
