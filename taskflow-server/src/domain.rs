@@ -310,6 +310,29 @@ impl Domain {
         }
     }
 
+    /// The lowest id a conjunction lets through with `id > n` or `id >= n`: where a scan of the
+    /// table in id order can start, as a database's primary key would (keyset paging asks for
+    /// `id > last` page after page). `None` when the domain sets no such bound.
+    pub fn id_floor(&self) -> Option<i64> {
+        match self {
+            Domain::And(a, b) => match (a.id_floor(), b.id_floor()) {
+                (Some(x), Some(y)) => Some(x.max(y)),
+                (x, y) => x.or(y),
+            },
+            Domain::Leaf(leaf) => match (leaf.path.as_slice(), leaf.op, &leaf.value) {
+                ([step], op, Value::Int(n)) if step.model.fields[step.field].name == "id" => {
+                    match op {
+                        Op::Gt => n.checked_add(1),
+                        Op::Ge => Some(*n),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Whether record `id` matches.
     pub fn matches(&self, db: &Database, id: i64, record: &Record) -> bool {
         match self {

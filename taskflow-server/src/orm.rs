@@ -463,7 +463,7 @@ fn count(db: &Database, model: &Model, domain: &Domain) -> i64 {
 /// The records of `model` matching `domain`, in id order. External-id lookups (`ir.model.data`
 /// by `module` and `name`, as the SDK's loader makes one per chunk) go through the external-id
 /// index, as the real server's unique index on `(module, name)` answers them; every other domain
-/// scans the table.
+/// scans the table, from the lowest id it allows.
 fn matching<'a>(
     db: &'a Database,
     model: &Model,
@@ -480,10 +480,12 @@ fn matching<'a>(
             domain.matches(db, id, rec).then_some((id, rec))
         }));
     }
+    let records = match domain.id_floor() {
+        Some(floor) => table.records.range(floor..),
+        None => table.records.range(..),
+    };
     Box::new(
-        table
-            .records
-            .iter()
+        records
             .filter(move |&(&id, rec)| domain.matches(db, id, rec))
             .map(|(&id, rec)| (id, rec)),
     )

@@ -1216,6 +1216,47 @@ async fn id_ordered_pages_are_slices_of_the_full_answer() {
     }
 }
 
+/// Id bounds (`id > n`, `id >= n`, as keyset paging sends them) start the scan at that id: it must
+/// select what a scan of the whole table selects.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn id_bounds_select_like_a_full_scan() {
+    let server = TestServer::start().await.unwrap();
+    let admin = Session::new(&server, true);
+    let m = "res.partner";
+    let all = search(&admin, m, vec![]).await;
+    assert!(all.len() > 4);
+    let mut sorted = all.clone();
+    sorted.sort_unstable();
+    let (low, mid, high) = (sorted[0], sorted[sorted.len() / 2], *sorted.last().unwrap());
+    for n in [i64::MIN, low - 1, low, mid, high, high + 1, i64::MAX] {
+        for op in [">", ">="] {
+            let mut expected: Vec<i64> = all
+                .iter()
+                .copied()
+                .filter(|&id| if op == ">" { id > n } else { id >= n })
+                .collect();
+            expected.sort_unstable();
+            // Alone, beside another bound, and under a disjunction (which sets no floor).
+            let domains = [
+                vec![leaf("id", op, i(n))],
+                vec![leaf("id", op, i(n)), leaf("id", ">=", i(low))],
+                vec![s("|"), leaf("id", op, i(n)), leaf("id", "=", i(0))],
+            ];
+            for domain in domains {
+                let page = admin
+                    .ok(
+                        m,
+                        "search",
+                        vec![arr(domain.clone())],
+                        vec![("order", s("id"))],
+                    )
+                    .await;
+                assert_eq!(ids(&page), expected, "{domain:?}");
+            }
+        }
+    }
+}
+
 /// External-id lookups (`ir.model.data` pinned by `module` and `name`) are answered from the
 /// external-id index: they must select what a scan of the table selects, in the same order.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
