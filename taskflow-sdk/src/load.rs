@@ -124,9 +124,10 @@ pub trait LoadRow: Serialize + Send + Sync {
     fn external_id(&self, column: usize) -> Option<&str>;
 }
 
-/// `s` unless it is empty or blank (the server treats a blank id cell as no id).
+/// `s` unless it is empty or blank. A blank id cell is no key to count on: the loader neither
+/// counts its row as an update nor resends it.
 fn non_empty(s: &str) -> Option<&str> {
-    // Ids start with a letter almost always: only then is trimming needed to tell.
+    // Ids start with a letter almost always: only otherwise is trimming needed to tell.
     let starts_plain = s.as_bytes().first().is_some_and(|b| b.is_ascii_graphic());
     (starts_plain || !s.trim().is_empty()).then_some(s)
 }

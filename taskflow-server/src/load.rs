@@ -375,13 +375,23 @@ struct RowPlan<'a> {
     planned: Planned,
     /// The `ir.model.data` entry of a new record's external id, built while checking.
     xmlid: Option<NewXmlId>,
+    /// The `ir.model.data` record the index held for that external id while checking (one that
+    /// names a record of another model, or a deleted one): unchanged, the check still holds.
+    xmlid_seen: Option<i64>,
 }
 
 /// A load checked in full against the database as it was, ready to apply.
+///
+/// Like a transaction of the real server on its snapshot, it applies what it checked even if
+/// other loads created or updated records meanwhile (a name a cell referred to may have gained
+/// a namesake). It is checked again only where applying as checked could be wrong: after any
+/// other kind of write ([`Database::revision`]), or when an external id it creates was taken.
 pub struct Staged<'a> {
     rows: Vec<RowPlan<'a>>,
     /// [`Database::revision`] when the rows were checked.
     revision: u64,
+    /// Whether applying changes what external ids name (a load into `ir.model.data` itself).
+    remaps_xmlids: bool,
 }
 
 /// The outcome of checking a load.
@@ -516,15 +526,19 @@ pub fn check<'a>(
         } else {
             write::plan_write_indexed(db, model, vals, env)
         };
-        let xmlid = match &target {
-            Target::New(Some((module, name))) => db.new_xmlid(module, name, &model.name, &env.now),
-            _ => None,
+        let (xmlid, xmlid_seen) = match &target {
+            Target::New(Some((module, name))) => (
+                db.new_xmlid(module, name, &model.name, &env.now),
+                db.xmlid_entry(module, name),
+            ),
+            _ => (None, None),
         };
         match planned {
             Ok(planned) => plans.push(RowPlan {
                 target,
                 planned,
                 xmlid,
+                xmlid_seen,
             }),
             Err(fault) => messages.push(generic_message(row_no, &fault)),
         }
@@ -535,6 +549,7 @@ pub fn check<'a>(
     Ok(Checked::Staged(Staged {
         rows: plans,
         revision: db.revision,
+        remaps_xmlids: model.name == "ir.model.data",
     }))
 }
 
@@ -544,14 +559,22 @@ pub fn check<'a>(
 pub fn still_applies(db: &Database, staged: &Staged<'_>) -> bool {
     db.revision == staged.revision
         && staged.rows.iter().all(|row| match &row.target {
-            Target::New(Some((module, name))) => db.resolve_xmlid(module, name).is_none(),
+            Target::New(Some((module, name))) => db.xmlid_entry(module, name) == row.xmlid_seen,
             _ => true,
         })
 }
 
 /// Applies a staged load; returns `{ids, messages, nextrow}`.
 pub fn apply(db: &mut Database, env: &Env, staged: Staged<'_>) -> Value {
-    let Staged { rows, .. } = staged;
+    let Staged {
+        rows,
+        remaps_xmlids,
+        ..
+    } = staged;
+    if remaps_xmlids {
+        // Loads checked before this one may have resolved external ids it changes.
+        db.revision += 1;
+    }
     let mut created: FastMap<XmlId<'_>, i64> =
         FastMap::with_capacity_and_hasher(rows.len(), Default::default());
     let mut ids = Vec::with_capacity(rows.len());
@@ -559,6 +582,7 @@ pub fn apply(db: &mut Database, env: &Env, staged: Staged<'_>) -> Value {
         target,
         planned,
         xmlid,
+        ..
     } in rows
     {
         let id = match target {
@@ -667,6 +691,41 @@ mod tests {
             Some(("crm.lead", first_ids[1]))
         );
         assert!(db.resolve_xmlid("race", "c").is_some());
+    }
+
+    #[test]
+    fn a_load_into_external_ids_sends_loads_checked_before_it_back() {
+        let (mut db, env, lead) = demo();
+        let first = table(&[("remap.a", "Lead a")]);
+        let first = staged(&db, &env, &lead, &first);
+        let lead_id = ids(&apply(&mut db, &env, first))[0];
+        let update = table(&[("remap.a", "Lead a, updated")]);
+        let pending = staged(&db, &env, &lead, &update);
+        // Renaming the external id (a load into ir.model.data by database id) changes what
+        // `remap.a` names: the pending update no longer targets that lead.
+        let imd = db.model("ir.model.data").unwrap();
+        let entry = db.xmlid_entry("remap", "a").unwrap();
+        let rename = (
+            Value::Array(vec![Value::from(".id"), Value::from("name")]),
+            Value::Array(vec![Value::Array(vec![
+                Value::from(entry.to_string()),
+                Value::from("b"),
+            ])]),
+        );
+        let renaming = staged(&db, &env, &imd, &rename);
+        apply(&mut db, &env, renaming);
+        assert_eq!(db.resolve_xmlid("remap", "b"), Some(("crm.lead", lead_id)));
+        assert!(!still_applies(&db, &pending));
+    }
+
+    #[test]
+    fn an_external_id_naming_another_model_does_not_keep_a_load_from_applying() {
+        let (db, env, lead) = demo();
+        // `crm.stage_lead1` names a stage: a lead load creates its own record under it.
+        assert!(db.resolve_xmlid("crm", "stage_lead1").is_some());
+        let rows = table(&[("crm.stage_lead1", "Lead named like a stage")]);
+        let pending = staged(&db, &env, &lead, &rows);
+        assert!(still_applies(&db, &pending));
     }
 
     #[test]

@@ -371,9 +371,15 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
                     if load::still_applies(&db, &staged) {
                         Ok(load::apply(&mut db, &env, staged))
                     } else {
-                        // Another write came in between: check again, holding the lock.
+                        // Another write came in between: check again, holding the lock. Like
+                        // the first try, this makes no new revision, so the loads checked
+                        // beside this one are not sent back too.
                         drop(staged);
-                        run(&mut DbHandle::Exclusive(&mut db))
+                        let model = admit(&db)?;
+                        match orm::check_load(&db, &env, &model, args, &kwargs)? {
+                            Checked::Rejected(answer) => Ok(answer),
+                            Checked::Staged(staged) => Ok(load::apply(&mut db, &env, staged)),
+                        }
                     }
                 }
             }

@@ -102,9 +102,9 @@ pub struct Database {
     /// Module, then name, to the `ir.model.data` record id (nested so lookups by `&str` do not
     /// allocate: `load` resolves one external id per row).
     pub xmlids: FastMap<String, FastMap<String, i64>>,
-    /// Counts the writes that could change how a load checks its rows (every write but a
-    /// load's own creates and updates): a load checked at one revision applies unchanged only
-    /// at the same one.
+    /// Counts the writes that could make a checked load wrong to apply as checked: every write
+    /// but a load's creates and updates of records other than external ids. A load checked at
+    /// one revision applies unchanged only at the same one.
     pub revision: u64,
 }
 
@@ -198,6 +198,11 @@ impl Database {
             }
         }
         self.xmlids = index;
+    }
+
+    /// The `ir.model.data` record the external-id index holds for `module.name`.
+    pub fn xmlid_entry(&self, module: &str, name: &str) -> Option<i64> {
+        self.xmlids.get(module)?.get(name).copied()
     }
 
     /// The `(model, res_id)` an external id points to.
