@@ -196,6 +196,34 @@ fn calls_send_strings_bare_and_responses_answer_them_typed() {
 }
 
 #[test]
+fn raw_control_characters_are_refused_on_every_path() {
+    // Plain markup (the byte scanner), spaced markup (quick-xml events), untyped values, CDATA
+    // and member names: each refuses U+0001 with its offset, as Python's expat does.
+    for doc in [
+        "<value><string>a\u{1}b</string></value>",
+        "<value ><string >a\u{1}b</string ></value >",
+        "<value>a\u{1}b</value>",
+        "<value><string><![CDATA[a\u{1}b]]></string></value>",
+        "<value><struct><member><name>a\u{1}b</name><value><int>1</int></value></member></struct></value>",
+        "<value><struct><member ><name >a\u{1}b</name ><value><int>1</int></value></member></struct></value>",
+        "<value><array><data>\u{1f}<value><int>1</int></value></data></array></value>",
+    ] {
+        let err = response::<Value>(doc).expect_err(doc);
+        assert_eq!(err.kind(), DecodeErrorKind::Syntax, "{doc}: {err}");
+        assert!(
+            err.to_string().contains("U+0001") || err.to_string().contains("U+001F"),
+            "{err}"
+        );
+        assert!(err.offset().is_some(), "{doc}: {err}");
+    }
+    // Tab, line feed and carriage return are text like any other.
+    assert_eq!(
+        ok::<String>("<value><string>a\tb\nc</string></value>"),
+        "a\tb\nc"
+    );
+}
+
+#[test]
 fn doctype_and_unknown_entities_are_refused() {
     let xml = b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><methodResponse/>";
     let err = decode_response::<Value>(xml, &Limits::default()).unwrap_err();
