@@ -522,7 +522,10 @@ pub fn check<'a>(
             continue;
         }
         let planned = if creating {
-            write::plan_create_indexed(db, model, vals, env)
+            write::plan_create_indexed(db, model, vals, env).map(|mut planned| {
+                planned.seal();
+                planned
+            })
         } else {
             write::plan_write_indexed(db, model, vals, env)
         };

@@ -25,6 +25,8 @@ pub struct Planned {
     present: Vec<u64>,
     x2many: Vec<(usize, Vec<Command>)>,
     password: Option<String>,
+    /// The new record, built ahead by [`Planned::seal`] (while `scalars` is still in cache).
+    sealed: Option<Record>,
 }
 
 impl Planned {
@@ -35,6 +37,17 @@ impl Planned {
             present: vec![0; model.fields.len().div_ceil(64)],
             x2many: Vec::new(),
             password: None,
+            sealed: None,
+        }
+    }
+
+    /// Builds a planned creation's record now: `load` seals the rows it checks under the shared
+    /// lock, so that applying them under the exclusive lock only inserts. Users are left as they
+    /// are (creating one may still add its partner).
+    pub fn seal(&mut self) {
+        if self.model.name != "res.users" && self.sealed.is_none() {
+            self.present.iter_mut().for_each(|word| *word = 0);
+            self.sealed = Some(Record::from_fields(std::mem::take(&mut self.scalars)));
         }
     }
 
@@ -319,7 +332,10 @@ pub fn apply_create(db: &mut Database, mut planned: Planned, env: &Env) -> i64 {
     if model.name == "res.users" {
         ensure_user_partner(db, &mut planned, env);
     }
-    let record = Record::from_fields(std::mem::take(&mut planned.scalars));
+    let record = match planned.sealed.take() {
+        Some(record) => record,
+        None => Record::from_fields(std::mem::take(&mut planned.scalars)),
+    };
     let id = db.insert(&model.name, record);
     for (idx, commands) in std::mem::take(&mut planned.x2many) {
         commands::apply(db, &model, id, idx, commands, env);
