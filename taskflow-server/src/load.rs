@@ -12,13 +12,13 @@ use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
 
+use crate::FastSet;
 use crate::clock;
 use crate::fault::Fault;
 use crate::orm::Env;
 use crate::schema::{Field, FieldType, Model};
 use crate::store::{Database, NewXmlId};
 use crate::write::{self, Planned};
-use crate::{FastMap, FastSet};
 
 /// How a column names its values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -578,8 +578,6 @@ pub fn apply(db: &mut Database, env: &Env, staged: Staged<'_>) -> Value {
         // Loads checked before this one may have resolved external ids it changes.
         db.revision += 1;
     }
-    let mut created: FastMap<XmlId<'_>, i64> =
-        FastMap::with_capacity_and_hasher(rows.len(), Default::default());
     let mut ids = Vec::with_capacity(rows.len());
     for RowPlan {
         target,
@@ -593,18 +591,16 @@ pub fn apply(db: &mut Database, env: &Env, staged: Staged<'_>) -> Value {
                 write::apply_write(db, &[id], planned, env);
                 id
             }
-            Target::Batch(key) => {
-                let id = created.get(&key).copied().unwrap_or_default();
+            Target::Batch((module, name)) => {
+                // The row that created it came first and registered the external id.
+                let id = db.resolve_xmlid(&module, &name).map_or(0, |(_, id)| id);
                 write::apply_write(db, &[id], planned, env);
                 id
             }
-            Target::New(key) => {
+            Target::New(_) => {
                 let id = write::apply_create(db, planned, env);
                 if let Some(entry) = xmlid {
                     db.insert_xmlid(entry, id);
-                }
-                if let Some(key) = key {
-                    created.insert(key, id);
                 }
                 id
             }
