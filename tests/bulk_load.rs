@@ -311,6 +311,34 @@ async fn created_and_updated_are_counted_per_row() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeats_across_chunks_in_flight_together_count_as_updates() {
+    // Every external id comes twice, 150 rows apart: in different chunks, loaded side by side.
+    // Whichever chunk the server applies first creates the record; the other updates it.
+    let (_server, session) = support::demo_session().await;
+    let rows: Vec<Vec<String>> = (0..300)
+        .map(|i| {
+            vec![
+                format!("repeat_test.lead_{}", i % 150),
+                format!("repeat {i}"),
+            ]
+        })
+        .collect();
+    for run in 0..3 {
+        let report = session
+            .loader("crm.lead", ["id", "name"])
+            .chunk_size(50)
+            .concurrency(6)
+            .run(&rows)
+            .await
+            .expect("load runs");
+        assert!(report.is_complete(), "{:?}", report.failed.first());
+        let expected = if run == 0 { (150, 150) } else { (0, 300) };
+        assert_eq!((report.created, report.updated), expected, "run {run}");
+    }
+    assert_eq!(support::count_leads(&session, "repeat ").await, 150);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_loads_of_the_same_external_ids_never_duplicate() {
     // The server checks loads side by side and applies them one at a time; a load checked
     // before another created its external ids must update those records, not create twins.

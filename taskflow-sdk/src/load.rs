@@ -195,6 +195,52 @@ pub struct Loader {
     retry_backoff: Duration,
     count_updates: bool,
     progress: Option<ProgressFn>,
+    claims: Claims,
+}
+
+/// External ids named by chunks whose load has not finished, each with the chunk (its first row)
+/// that named it first. Chunks load side by side and the server applies them in any order: of
+/// the chunks naming an id the server does not know yet, whichever it applies first creates the
+/// record. So only the first to claim the id asks the server whether it knows it (and counts a
+/// creation if not); the others count updates, and send their rows only once the claimer has
+/// asked, so that its answer is not one of theirs. An id leaves when its chunk ends, by which
+/// time the server knows it (or never will, if its row was refused). Memory: the ids of the
+/// chunks in flight.
+#[derive(Default)]
+struct Claims(std::sync::Mutex<ClaimMap>);
+
+#[derive(Default)]
+struct ClaimMap {
+    /// External id → the chunk that claimed it.
+    owners: rustc_hash::FxHashMap<Box<str>, usize>,
+    /// Chunk → whether it has asked the server about its claims.
+    asked: rustc_hash::FxHashMap<usize, tokio::sync::watch::Receiver<bool>>,
+}
+
+impl Claims {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ClaimMap> {
+        // Counting never panics while holding the lock; a poisoned map is still consistent.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Gives up the claims of `chunk`.
+    fn release(&self, chunk: usize) {
+        let mut map = self.lock();
+        map.owners.retain(|_, owner| *owner != chunk);
+        map.asked.remove(&chunk);
+    }
+}
+
+/// Gives up a chunk's claims however its future ends (done, failed or dropped).
+struct ClaimsRelease<'a> {
+    claims: &'a Claims,
+    chunk: usize,
+}
+
+impl Drop for ClaimsRelease<'_> {
+    fn drop(&mut self) {
+        self.claims.release(self.chunk);
+    }
 }
 
 impl fmt::Debug for Loader {
@@ -244,6 +290,7 @@ impl Session {
             retry_backoff: Duration::from_millis(200),
             count_updates: true,
             progress: None,
+            claims: Claims::default(),
         }
     }
 }
@@ -341,6 +388,11 @@ impl Loader {
 
     /// Whether to tell created from updated rows, at the cost of one `ir.model.data` lookup per
     /// chunk (default on). Off, every accepted row counts as created.
+    ///
+    /// The counts are exact for ids the server knew before, and for ids repeated within a chunk
+    /// or across chunks in flight together. One case stays approximate: a chunk counts an
+    /// update for an id that another chunk in flight names first, so if that other chunk's row
+    /// is then refused, the row that creates the record was counted as an update.
     pub fn count_updates(mut self, on: bool) -> Self {
         self.count_updates = on;
         self
@@ -480,6 +532,10 @@ impl Loader {
         rows: Vec<R>,
         failed: Vec<RowError>,
     ) -> Result<ChunkOutcome> {
+        let _release = ClaimsRelease {
+            claims: &self.claims,
+            chunk: base,
+        };
         let mut outcome = ChunkOutcome {
             failed,
             ..ChunkOutcome::default()
@@ -508,7 +564,7 @@ impl Loader {
             // Counted before each attempt: a rejected chunk changed nothing on the server, and
             // its resend holds fewer rows.
             let updates = if self.count_updates && columns.id.is_some() {
-                self.count_updates_in(columns, &pending).await?
+                self.count_updates_in(base, columns, &pending).await?
             } else {
                 0
             };
@@ -601,6 +657,9 @@ impl Loader {
                         outcome.not_imported = keep_rows.len() as u64;
                         return Ok(outcome);
                     }
+                    // The refused rows create nothing: their ids are free for other chunks to
+                    // count as creations (the resend claims again the ones its rows still name).
+                    self.claims.release(base);
                     pending = keep_rows;
                     indices = keep_indices;
                 }
@@ -636,11 +695,17 @@ impl Loader {
         }
     }
 
-    /// How many of `rows` will update a record rather than create one: those whose external id
-    /// the server already knows for this model, and repeats of an external id within the rows
-    /// (the first occurrence creates the record, the later ones update it). One `search_count`
-    /// per module, so the answer stays a number whatever the chunk size.
-    async fn count_updates_in<R: LoadRow>(&self, columns: &Columns, rows: &[R]) -> Result<u64> {
+    /// How many of `rows` (the chunk starting at row `chunk`) will update a record rather than
+    /// create one: those whose external id the server already knows for this model, repeats of
+    /// an external id within the rows (the first occurrence creates the record, the later ones
+    /// update it), and ids another chunk in flight claimed first ([`Claims`]). One `search_count`
+    /// per module for the rest, so the answer stays a number whatever the chunk size.
+    async fn count_updates_in<R: LoadRow>(
+        &self,
+        chunk: usize,
+        columns: &Columns,
+        rows: &[R],
+    ) -> Result<u64> {
         let mut with_id = 0u64;
         // A fast hash: a chunk holds thousands of ids, and this runs for every chunk.
         let mut distinct: rustc_hash::FxHashSet<&str> =
@@ -649,10 +714,29 @@ impl Loader {
             with_id += 1;
             distinct.insert(xid);
         }
+        let mut claimed_elsewhere = 0u64;
+        let mut claimers: rustc_hash::FxHashSet<usize> = Default::default();
         let mut by_module: rustc_hash::FxHashMap<&str, Vec<&str>> = Default::default();
-        for xid in &distinct {
-            let (module, name) = split_external_id(xid);
-            by_module.entry(module).or_default().push(name);
+        let (asked, _) = tokio::sync::watch::channel(false);
+        {
+            let mut claims = self.claims.lock();
+            claims.asked.insert(chunk, asked.subscribe());
+            for xid in &distinct {
+                let owner = match claims.owners.get(*xid) {
+                    Some(owner) => *owner,
+                    None => {
+                        claims.owners.insert((*xid).into(), chunk);
+                        chunk
+                    }
+                };
+                if owner == chunk {
+                    let (module, name) = split_external_id(xid);
+                    by_module.entry(module).or_default().push(name);
+                } else {
+                    claimed_elsewhere += 1;
+                    claimers.insert(owner);
+                }
+            }
         }
         let mut known = 0u64;
         for (module, names) in by_module {
@@ -667,7 +751,17 @@ impl Loader {
                 .await?;
             known += count.min(names.len() as u64);
         }
-        Ok(with_id - distinct.len() as u64 + known)
+        // Asked first, waited after: two chunks that each claimed ids the other names never
+        // wait for each other.
+        asked.send_replace(true);
+        for claimer in claimers {
+            let waiting = self.claims.lock().asked.get(&claimer).cloned();
+            if let Some(mut waiting) = waiting {
+                // An error means the claimer ended without asking: nothing to wait for.
+                let _ = waiting.wait_for(|asked| *asked).await;
+            }
+        }
+        Ok(with_id - distinct.len() as u64 + claimed_elsewhere + known)
     }
 }
 
