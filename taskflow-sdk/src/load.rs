@@ -211,10 +211,23 @@ struct Claims(std::sync::Mutex<ClaimMap>);
 
 #[derive(Default)]
 struct ClaimMap {
-    /// External id → the chunk that claimed it.
-    owners: rustc_hash::FxHashMap<Box<str>, usize>,
-    /// Chunk → whether it has asked the server about its claims.
-    asked: rustc_hash::FxHashMap<usize, tokio::sync::watch::Receiver<bool>>,
+    /// External id (its [`claim_key`]) → the chunk that claimed it.
+    owners: rustc_hash::FxHashMap<u64, usize>,
+    /// Chunk → the keys it claimed, and whether it has asked the server about them.
+    chunks: rustc_hash::FxHashMap<usize, ChunkClaims>,
+}
+
+struct ChunkClaims {
+    keys: Vec<u64>,
+    asked: tokio::sync::watch::Receiver<bool>,
+}
+
+/// An external id as a claim key: a 64-bit hash, so a claim costs no allocation. That two ids
+/// of the chunks in flight (tens of thousands) share a key is vanishingly unlikely; it would
+/// count one row as an update instead of a creation, nothing more.
+fn claim_key(xid: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(xid)
 }
 
 impl Claims {
@@ -226,8 +239,13 @@ impl Claims {
     /// Gives up the claims of `chunk`.
     fn release(&self, chunk: usize) {
         let mut map = self.lock();
-        map.owners.retain(|_, owner| *owner != chunk);
-        map.asked.remove(&chunk);
+        if let Some(claims) = map.chunks.remove(&chunk) {
+            for key in claims.keys {
+                if map.owners.get(&key) == Some(&chunk) {
+                    map.owners.remove(&key);
+                }
+            }
+        }
     }
 }
 
@@ -718,18 +736,19 @@ impl Loader {
         let mut claimers: rustc_hash::FxHashSet<usize> = Default::default();
         let mut by_module: rustc_hash::FxHashMap<&str, Vec<&str>> = Default::default();
         let (asked, _) = tokio::sync::watch::channel(false);
+        let keys: Vec<u64> = distinct.iter().map(|xid| claim_key(xid)).collect();
         {
             let mut claims = self.claims.lock();
-            claims.asked.insert(chunk, asked.subscribe());
-            for xid in &distinct {
-                let owner = match claims.owners.get(*xid) {
-                    Some(owner) => *owner,
-                    None => {
-                        claims.owners.insert((*xid).into(), chunk);
-                        chunk
-                    }
-                };
+            if claims.owners.capacity() == 0 {
+                // Sized once for the chunks in flight: no rehashing while they come and go.
+                let in_flight = self.concurrency.saturating_mul(rows.len());
+                claims.owners.reserve(in_flight.min(1 << 20));
+            }
+            let mut claimed = Vec::with_capacity(keys.len());
+            for (xid, &key) in distinct.iter().zip(&keys) {
+                let owner = *claims.owners.entry(key).or_insert(chunk);
                 if owner == chunk {
+                    claimed.push(key);
                     let (module, name) = split_external_id(xid);
                     by_module.entry(module).or_default().push(name);
                 } else {
@@ -737,6 +756,13 @@ impl Loader {
                     claimers.insert(owner);
                 }
             }
+            claims.chunks.insert(
+                chunk,
+                ChunkClaims {
+                    keys: claimed,
+                    asked: asked.subscribe(),
+                },
+            );
         }
         let mut known = 0u64;
         for (module, names) in by_module {
@@ -755,7 +781,12 @@ impl Loader {
         // wait for each other.
         asked.send_replace(true);
         for claimer in claimers {
-            let waiting = self.claims.lock().asked.get(&claimer).cloned();
+            let waiting = self
+                .claims
+                .lock()
+                .chunks
+                .get(&claimer)
+                .map(|c| c.asked.clone());
             if let Some(mut waiting) = waiting {
                 // An error means the claimer ended without asking: nothing to wait for.
                 let _ = waiting.wait_for(|asked| *asked).await;
