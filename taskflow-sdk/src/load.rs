@@ -360,8 +360,9 @@ fn typed_table<M>(
 /// The server's answer to `load`.
 #[derive(Deserialize, Debug)]
 struct LoadResult {
-    /// `false` when the chunk was rejected.
-    ids: Option<Vec<i64>>,
+    /// `false` when the chunk was rejected. The ids themselves are not needed (the rows are
+    /// counted from the chunk), so they are skipped rather than collected.
+    ids: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     messages: Vec<LoadMessage>,
 }

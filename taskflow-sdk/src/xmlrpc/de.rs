@@ -968,6 +968,11 @@ fn is_xml_char(c: char) -> bool {
 }
 
 fn parse_int(text: &str) -> Result<i64> {
+    // Ids and counts are short runs of digits: summed directly (18 digits cannot overflow).
+    let digits = text.as_bytes();
+    if (1..=18).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
+        return Ok(digits.iter().fold(0, |n, &d| n * 10 + i64::from(d - b'0')));
+    }
     text.trim()
         .parse::<i64>()
         .map_err(|_| DecodeError::new(DecodeErrorKind::Type, format!("invalid integer {text:?}")))

@@ -224,6 +224,30 @@ fn raw_control_characters_are_refused_on_every_path() {
 }
 
 #[test]
+fn integers_parse_alike_on_the_digits_fast_path_and_off_it() {
+    for (text, expected) in [
+        ("0", 0),
+        ("007", 7),
+        ("999999999999999999", 999_999_999_999_999_999),
+        ("9223372036854775807", i64::MAX),
+        ("-9223372036854775808", i64::MIN),
+        ("+3", 3),
+        (" 42\n", 42),
+    ] {
+        let doc = format!("<value><i8>{text}</i8></value>");
+        assert_eq!(ok::<i64>(&doc), expected, "{text:?}");
+    }
+    for text in ["", "1a", "9223372036854775808", "١٢"] {
+        let doc = format!("<value><int>{text}</int></value>");
+        assert_eq!(
+            response::<i64>(&doc).unwrap_err().kind(),
+            DecodeErrorKind::Type,
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
 fn doctype_and_unknown_entities_are_refused() {
     let xml = b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><methodResponse/>";
     let err = decode_response::<Value>(xml, &Limits::default()).unwrap_err();
