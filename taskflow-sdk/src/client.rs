@@ -212,8 +212,10 @@ impl Client {
         let started = Instant::now();
         let result = async {
             let hint = &self.inner.body_hint;
-            let mut body =
-                Vec::with_capacity(hint.load(Ordering::Relaxed).clamp(BODY_HINT.0, BODY_HINT.1));
+            let mut body = self
+                .inner
+                .transport
+                .body_buffer(hint.load(Ordering::Relaxed).clamp(BODY_HINT.0, BODY_HINT.1));
             xmlrpc::encode_call_into(&mut body, xml_method, params).map_err(|source| {
                 Error::Encode {
                     source,

@@ -126,7 +126,15 @@ pub(crate) struct Transport {
     http: reqwest::Client,
     max_response_size: u64,
     retry: RetryPolicy,
+    /// Request bodies sent and given back, for the next requests to encode into: a bulk load
+    /// sends megabyte bodies one after another, and a fresh allocation of that size comes from
+    /// the system zeroed and page-faulted in each time (a tenth of a load's client CPU).
+    spare_bodies: std::sync::Mutex<Vec<Vec<u8>>>,
 }
+
+/// How many request bodies [`Transport`] keeps for reuse, and the largest it keeps: enough for
+/// the chunks of a bulk load in flight, without holding on to an outsized one.
+const SPARE_BODIES: (usize, usize) = (8, 4 << 20);
 
 /// How much of an error page to keep for the error message.
 const EXCERPT_BYTES: usize = 2048;
@@ -137,6 +145,40 @@ impl Transport {
             http,
             max_response_size: config.max_response_size,
             retry: config.retry,
+            spare_bodies: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// An empty buffer to encode a request body into: one given back by an earlier request if
+    /// any, else a new one of `capacity`.
+    pub(crate) fn body_buffer(&self, capacity: usize) -> Vec<u8> {
+        let spare = self
+            .spare_bodies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop();
+        match spare {
+            Some(mut body) => {
+                body.clear();
+                body.reserve(capacity);
+                body
+            }
+            None => Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Keeps a sent body for reuse, if nothing else holds it and it is not outsized.
+    fn give_back(&self, body: Bytes) {
+        let Ok(mut body) = body.try_into_mut() else {
+            return;
+        };
+        if body.capacity() > SPARE_BODIES.1 {
+            return;
+        }
+        body.clear();
+        let mut spare = self.spare_bodies.lock().unwrap_or_else(|e| e.into_inner());
+        if spare.len() < SPARE_BODIES.0 {
+            spare.push(Vec::from(body));
         }
     }
 
@@ -171,6 +213,7 @@ impl Transport {
             match result {
                 Ok(bytes) => {
                     span.record("response_bytes", bytes.len());
+                    self.give_back(body);
                     return Ok(bytes);
                 }
                 Err(e) if attempt < retries && e.is_transient() => {
@@ -294,6 +337,48 @@ fn excerpt(page: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn transport() -> Transport {
+        Transport::new(
+            reqwest::Client::new(),
+            TransportConfig {
+                max_response_size: 1 << 20,
+                retry: RetryPolicy::default(),
+            },
+        )
+    }
+
+    #[test]
+    fn sent_bodies_are_reused_unless_shared_or_outsized() {
+        let transport = transport();
+        let mut body = Vec::with_capacity(100_000);
+        body.extend_from_slice(b"<methodCall/>");
+        let at = body.as_ptr();
+        transport.give_back(Bytes::from(body));
+        let reused = transport.body_buffer(10);
+        assert!(reused.is_empty());
+        assert_eq!(reused.as_ptr(), at, "the same allocation comes back");
+        assert!(reused.capacity() >= 100_000);
+        assert!(
+            transport.body_buffer(10).capacity() < 100_000,
+            "and only once"
+        );
+
+        // Still held elsewhere (a request being resent): not taken.
+        let shared = Bytes::from(vec![b'x'; 1000]);
+        let held = shared.clone();
+        transport.give_back(shared);
+        assert_eq!(held.len(), 1000);
+        // Outsized: let go.
+        transport.give_back(Bytes::from(vec![0; SPARE_BODIES.1 + 1]));
+        assert!(transport.body_buffer(10).capacity() < 1000);
+
+        // At most a handful kept.
+        for _ in 0..SPARE_BODIES.0 + 3 {
+            transport.give_back(Bytes::from(vec![1u8]));
+        }
+        assert_eq!(transport.spare_bodies.lock().unwrap().len(), SPARE_BODIES.0);
+    }
 
     #[test]
     fn excerpt_strips_tags_and_collapses_whitespace() {
