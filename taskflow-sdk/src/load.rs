@@ -222,9 +222,10 @@ struct ChunkClaims {
     asked: tokio::sync::watch::Receiver<bool>,
 }
 
-/// An external id as a claim key: a 64-bit hash, so a claim costs no allocation. That two ids
-/// of the chunks in flight (tens of thousands) share a key is vanishingly unlikely; it would
-/// count one row as an update instead of a creation, nothing more.
+/// An external id as a key, for telling a chunk's ids apart and for claims: a 64-bit hash, so
+/// neither costs an allocation. That two ids of the chunks in flight (tens of thousands) share
+/// a key is vanishingly unlikely; it would count one row as an update instead of a creation,
+/// nothing more.
 fn claim_key(xid: &str) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(xid)
@@ -729,17 +730,17 @@ impl Loader {
     ) -> Result<u64> {
         let mut with_id = 0u64;
         // A fast hash: a chunk holds thousands of ids, and this runs for every chunk.
-        let mut distinct: rustc_hash::FxHashSet<&str> =
-            rustc_hash::FxHashSet::with_capacity_and_hasher(rows.len(), Default::default());
+        // The distinct ids by claim key: each id is hashed once, for both.
+        let mut distinct: rustc_hash::FxHashMap<u64, &str> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
         for xid in rows.iter().filter_map(|row| columns.external_id(row)) {
             with_id += 1;
-            distinct.insert(xid);
+            distinct.entry(claim_key(xid)).or_insert(xid);
         }
         let mut claimed_elsewhere = 0u64;
         let mut claimers: rustc_hash::FxHashSet<usize> = Default::default();
         let mut by_module: rustc_hash::FxHashMap<&str, Vec<&str>> = Default::default();
         let (asked, _) = tokio::sync::watch::channel(false);
-        let keys: Vec<u64> = distinct.iter().map(|xid| claim_key(xid)).collect();
         {
             let mut claims = self.claims.lock();
             if claims.owners.capacity() == 0 {
@@ -747,8 +748,8 @@ impl Loader {
                 let in_flight = self.concurrency.saturating_mul(rows.len());
                 claims.owners.reserve(in_flight.min(1 << 20));
             }
-            let mut claimed = Vec::with_capacity(keys.len());
-            for (xid, &key) in distinct.iter().zip(&keys) {
+            let mut claimed = Vec::with_capacity(distinct.len());
+            for (&key, xid) in &distinct {
                 let owner = *claims.owners.entry(key).or_insert(chunk);
                 if owner == chunk {
                     claimed.push(key);
