@@ -359,11 +359,12 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
         Some(Access::Write) if method == "load" => {
             // Checking the rows is most of a load's work, and only reads: it runs under the
             // shared lock, beside other loads, and only the applying takes the exclusive one.
-            let checked = {
-                let db = shared.read();
-                let model = admit(&db)?;
-                orm::check_load(&db, &env, &model, args, &kwargs)?
+            // Checking the rows is most of a load's work, and only reads: it runs under the
+            // shared lock, beside other loads, and only the applying takes the exclusive one.
+            let check = |db: &Database| {
+                admit(db).and_then(|model| orm::check_load(db, &env, &model, args, &kwargs))
             };
+            let checked = check(&shared.read())?;
             match checked {
                 Checked::Rejected(answer) => Ok(answer),
                 Checked::Staged(staged) => {
@@ -375,8 +376,7 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
                         // the first try, this makes no new revision, so the loads checked
                         // beside this one are not sent back too.
                         drop(staged);
-                        let model = admit(&db)?;
-                        match orm::check_load(&db, &env, &model, args, &kwargs)? {
+                        match check(&db)? {
                             Checked::Rejected(answer) => Ok(answer),
                             Checked::Staged(staged) => Ok(load::apply(&mut db, &env, staged)),
                         }
