@@ -12,15 +12,17 @@ use taskflow_sdk::xmlrpc::{
     self, DecodeErrorKind, FaultCode, Limits, MethodCall, RawFault, Response, Value,
 };
 
-/// 114 recorded calls, a request and a response each.
-const FIXTURE_FILES: usize = 228;
+/// 140 recorded calls, a request and a response each.
+const FIXTURE_FILES: usize = 280;
 
 /// Files that are not XML-RPC documents: a request cut short on purpose (102), the empty body of
-/// a GET (104) and the HTML 405 page it got back.
-const NOT_XMLRPC: [&str; 3] = [
+/// a GET (104) and the HTML 405 page it got back, and the HTML 500 page of a full connection pool
+/// (134).
+const NOT_XMLRPC: [&str; 4] = [
     "102-err-malformed-xml.request.xml",
     "104-err-http-get.request.xml",
     "104-err-http-get.response.xml",
+    "134-burst-pool-full-http-500.response.xml",
 ];
 
 /// Loads every fixture with `xmlrpc.client.loads` and prints `{file: tagged result}`.
@@ -123,10 +125,14 @@ fn malformed_request_and_html_page_are_errors() {
         .unwrap_err();
     assert_eq!(err.kind(), DecodeErrorKind::Syntax, "{err}");
     // The 405 page starts with `<!doctype html>`: refused before any HTML is looked at.
-    let err = xmlrpc::decode_response::<Value>(&fixture("104-err-http-get.response.xml"), &limits)
-        .unwrap_err();
-    assert_eq!(err.kind(), DecodeErrorKind::Forbidden, "{err}");
-    assert_eq!(err.offset(), Some(0));
+    for page in [
+        "104-err-http-get.response.xml",
+        "134-burst-pool-full-http-500.response.xml",
+    ] {
+        let err = xmlrpc::decode_response::<Value>(&fixture(page), &limits).unwrap_err();
+        assert_eq!(err.kind(), DecodeErrorKind::Forbidden, "{page}: {err}");
+        assert_eq!(err.offset(), Some(0));
+    }
 }
 
 fn success<T: serde::de::DeserializeOwned + std::fmt::Debug>(name: &str) -> T {

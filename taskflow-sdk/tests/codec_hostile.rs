@@ -86,7 +86,7 @@ fn every_fixture_cut_at_every_byte_offset_is_an_error() {
             }
         })
         .collect();
-    assert_eq!(files.len(), 228);
+    assert_eq!(files.len(), 280);
 
     // Chunks of cuts `(file, start, end)`, costliest (the longest prefixes) first, so that the
     // cheap ones even out the workers' ends.
