@@ -569,7 +569,7 @@ pub async fn name_get<M: Model>(session: &Session, ids: &[Id<M>]) -> Result<Vec<
         .execute_kw(M::MODEL, "name_get", (ids_arg(ids),), Kwargs::new())
         .await
     {
-        Err(e) if is_missing_method(&e, "name_get") => {
+        Err(e) if is_missing_method(&e, M::MODEL, "name_get") => {
             #[derive(serde::Deserialize)]
             #[serde(crate = "serde")]
             struct DisplayName<M> {
@@ -593,13 +593,49 @@ pub async fn name_get<M: Model>(session: &Session, ids: &[Id<M>]) -> Result<Vec<
     }
 }
 
-/// True for the fault a server gives for a method the model does not have.
-fn is_missing_method(error: &crate::Error, method: &str) -> bool {
+/// True for the fault a server gives when `model` has no method `method`, in the words of
+/// each version: `The method 'name_get' does not exist on the model 'crm.lead'` (17) and
+/// `The method 'crm.lead.name_get' does not exist` (19, odoo-19-xmlrpc/004).
+fn is_missing_method(error: &crate::Error, model: &str, method: &str) -> bool {
     error.fault().is_some_and(|fault| {
+        let message = fault.message();
         fault.kind() == FaultKind::ServerError
-            && fault.message().contains(&format!("'{method}'"))
-            && fault.message().contains("does not exist")
+            && fault.exception().is_none_or(|e| e == "AttributeError")
+            && (message == format!("The method '{method}' does not exist on the model '{model}'")
+                || message == format!("The method '{model}.{method}' does not exist"))
     })
+}
+
+#[cfg(test)]
+mod missing_method_tests {
+    use super::*;
+    use crate::xmlrpc::{FaultCode, RawFault};
+
+    fn fault(last_line: &str) -> crate::Error {
+        crate::Error::from_fault(
+            crate::Fault::from_raw(RawFault {
+                code: FaultCode::Int(1),
+                string: format!(
+                    "Traceback (most recent call last):\n  File \"odoo/service/model.py\", \
+                 line 59, in get_public_method\n{last_line}\n"
+                ),
+            }),
+            crate::error::CallInfo::new("/xmlrpc/2/object", Some("crm.lead"), "name_get"),
+        )
+    }
+
+    #[test]
+    fn both_versions_wordings_are_a_missing_method() {
+        let v17 =
+            fault("AttributeError: The method 'name_get' does not exist on the model 'crm.lead'");
+        let v19 = fault("AttributeError: The method 'crm.lead.name_get' does not exist");
+        assert!(is_missing_method(&v17, "crm.lead", "name_get"));
+        assert!(is_missing_method(&v19, "crm.lead", "name_get"));
+        assert!(!is_missing_method(&v19, "crm.tag", "name_get"));
+        assert!(!is_missing_method(&v19, "crm.lead", "name_search"));
+        let other = fault("ValueError: The method 'crm.lead.name_get' does not exist");
+        assert!(!is_missing_method(&other, "crm.lead", "name_get"));
+    }
 }
 
 /// Describes one field as `fields_get` reports it.
