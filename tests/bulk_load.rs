@@ -1,5 +1,9 @@
 //! The bulk loader against the embedded server: per-row errors mapped to global rows, both error
 //! policies, repeat runs that update, and retries that never duplicate.
+//!
+//! These run as the administrator: the loader tells created rows from updated ones through
+//! `ir.model.data`, which a salesperson may not read (odoo-17/118). Issue #12 (least privilege)
+//! moves them back to the demo user.
 
 mod support;
 
@@ -33,7 +37,7 @@ fn rows(prefix: &str) -> Vec<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_policy_reports_the_bad_rows_of_the_first_rejected_chunk() {
-    let (_server, session) = support::demo_session().await;
+    let (_server, session) = support::admin_session().await;
     let report = session
         .loader("crm.lead", ["id", "name", "type"])
         .chunk_size(500)
@@ -69,7 +73,7 @@ async fn stop_policy_reports_the_bad_rows_of_the_first_rejected_chunk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn skip_invalid_lands_every_good_row_and_a_rerun_updates() {
-    let (_server, session) = support::demo_session().await;
+    let (_server, session) = support::admin_session().await;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let progress = Arc::clone(&seen);
     let report = session
@@ -127,7 +131,7 @@ async fn skip_invalid_lands_every_good_row_and_a_rerun_updates() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fault_for_the_whole_import_is_an_error() {
-    let (_server, session) = support::demo_session().await;
+    let (_server, session) = support::admin_session().await;
     let err = session
         .loader("crm.lead", ["id", "no_such_field"])
         .run(vec![vec!["x.y".to_string(), "v".to_string()]])
@@ -152,12 +156,12 @@ fn plain_rows(prefix: &str, with_ids: bool, n: usize) -> Vec<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_reply_is_resent_only_when_rows_have_external_ids() {
-    let (server, _) = support::demo_session().await;
+    let (server, _) = support::admin_session().await;
 
     // With external ids: the chunk whose reply was lost is resent, and updates instead of
     // duplicating.
     let (url, stats) = support::proxy::start(server.addr().to_string(), ">load</", 1).await;
-    let session = support::login(&url, &server).await;
+    let session = support::login_admin(&url, &server).await;
     let report = session
         .loader("crm.lead", ["id", "name"])
         .chunk_size(100)
@@ -174,7 +178,7 @@ async fn a_lost_reply_is_resent_only_when_rows_have_external_ids() {
 
     // Without external ids: never resent (the server committed it once already).
     let (url, stats) = support::proxy::start(server.addr().to_string(), ">load</", 1).await;
-    let session = support::login(&url, &server).await;
+    let session = support::login_admin(&url, &server).await;
     let report = session
         .loader("crm.lead", ["name"])
         .chunk_size(100)
@@ -219,7 +223,7 @@ struct Lead {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_rows_load_in_chunks_with_per_row_errors() {
-    let (_server, session) = support::demo_session().await;
+    let (_server, session) = support::admin_session().await;
     // Rows 7 and 250 leave out the required name: the server rejects exactly those.
     let rows = |run: u32| {
         (0..600).map(move |i| {
@@ -276,7 +280,7 @@ async fn typed_rows_load_in_chunks_with_per_row_errors() {
 /// create, and a repeat of an id within a chunk updates what its first occurrence created.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn created_and_updated_are_counted_per_row() {
-    let (_server, session) = support::demo_session().await;
+    let (_server, session) = support::admin_session().await;
     let row = |xid: String, i: usize| vec![xid, format!("counted {i}")];
     let first: Vec<Vec<String>> = (0..300)
         .map(|i| row(format!("count_test.lead_{i}"), i))
@@ -314,7 +318,7 @@ async fn created_and_updated_are_counted_per_row() {
 async fn repeats_across_chunks_in_flight_together_count_as_updates() {
     // Every external id comes twice, 150 rows apart: in different chunks, loaded side by side.
     // Whichever chunk the server applies first creates the record; the other updates it.
-    let (_server, session) = support::demo_session().await;
+    let (_server, session) = support::admin_session().await;
     let rows: Vec<Vec<String>> = (0..300)
         .map(|i| {
             vec![
@@ -342,7 +346,7 @@ async fn repeats_across_chunks_in_flight_together_count_as_updates() {
 async fn concurrent_loads_of_the_same_external_ids_never_duplicate() {
     // The server checks loads side by side and applies them one at a time; a load checked
     // before another created its external ids must update those records, not create twins.
-    let (_server, session) = support::demo_session().await;
+    let (_server, session) = support::admin_session().await;
     let rows: Vec<Vec<String>> = (0..400)
         .map(|i| vec![format!("race_test.lead_{i}"), format!("race {i}")])
         .collect();

@@ -6,7 +6,7 @@ use taskflow_sdk::{
     Client, Command, Date, DateTime, Domain, Id, Kwargs, Many2many, Many2one, Model, One2many,
     Selection, Session, TaskflowModel,
 };
-use taskflow_server::TestServer;
+use taskflow_server::{Mode, TestServer};
 
 #[derive(TaskflowModel, Debug, Clone)]
 #[taskflow(model = "res.partner")]
@@ -435,7 +435,7 @@ async fn one2many_commands_on_a_self_referential_model() {
 #[tokio::test]
 async fn name_get_falls_back_to_display_name_on_servers_without_it() {
     let server = TestServer::builder()
-        .without_name_get()
+        .mode(Mode::Odoo19)
         .start()
         .await
         .unwrap();

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use taskflow_sdk::xmlrpc::Value;
 use taskflow_sdk::{Client, Error, FaultKind, Kwargs, Session};
-use taskflow_server::{TestServer, VersionInfo};
+use taskflow_server::{Mode, TestServer};
 
 async fn admin(server: &TestServer) -> Session {
     let admin = server.admin();
@@ -49,7 +49,7 @@ async fn version_and_authenticate() {
     assert_eq!(version.protocol_version, 1);
 
     let odoo = TestServer::builder()
-        .version(VersionInfo::odoo_17())
+        .mode(Mode::Odoo17)
         .start()
         .await
         .unwrap();

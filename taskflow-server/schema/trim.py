@@ -17,6 +17,7 @@ MODELS = [
     ("013-crm-stage", "crm.stage"),
     ("014-res-users", "res.users"),
     ("015-ir-model-data", "ir.model.data"),
+    ("135-ir-model", "ir.model"),
 ]
 KEEP_TZ = {"Africa/Johannesburg", "America/New_York", "Asia/Tokyo", "Europe/Brussels", "Europe/London", "UTC"}
 ATTRS = ["string", "type", "required", "readonly", "relation", "selection"]

@@ -7,6 +7,7 @@
 
 use taskflow_sdk::xmlrpc::Value;
 
+use crate::access::{self, Operation};
 use crate::domain::py_value;
 use crate::fault::Fault;
 use crate::orm::Env;
@@ -83,16 +84,25 @@ pub fn parse(
         let command = match (*code, id, third) {
             (0, _, Some(vals @ Value::Struct(_))) => {
                 let comodel = comodel.as_ref().ok_or_else(|| bad(model, field, item))?;
+                access::check_rights(db, comodel, Operation::Create, env.uid)?;
                 let planned = write::plan_create(db, comodel, vals, env, field.inverse.as_deref())?;
                 Command::Create(Box::new(planned))
             }
             (1, Some(id), Some(vals @ Value::Struct(_))) => {
                 let comodel = comodel.as_ref().ok_or_else(|| bad(model, field, item))?;
+                access::check_rights(db, comodel, Operation::Write, env.uid)?;
                 check_exist(db, relation, &[id], env.uid)?;
+                access::check_rule(db, comodel, env.uid, &[id], Operation::Read)?;
                 Command::Update(id, Box::new(write::plan_write(db, comodel, vals, env)?))
             }
             (2, Some(id), _) => {
+                if let Some(comodel) = &comodel {
+                    access::check_rights(db, comodel, Operation::Unlink, env.uid)?;
+                }
                 check_exist(db, relation, &[id], env.uid)?;
+                if let Some(comodel) = &comodel {
+                    access::check_rule(db, comodel, env.uid, &[id], Operation::Unlink)?;
+                }
                 Command::Delete(id)
             }
             (3, Some(id), _) => Command::Unlink(id),

@@ -11,17 +11,13 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
-//! use taskflow_server::{TestServer, VersionInfo};
+//! use taskflow_server::{Mode, TestServer};
 //!
 //! let server = TestServer::start().await?;
 //! println!("{} db={} user={:?}", server.url(), server.db(), server.demo());
 //!
-//! // A server that answers like 18.0: no `name_get`.
-//! let newer = TestServer::builder()
-//!     .version(VersionInfo::odoo_18())
-//!     .without_name_get()
-//!     .start()
-//!     .await?;
+//! // A server that answers like Odoo 19: no `name_get`.
+//! let newer = TestServer::builder().mode(Mode::Odoo19).start().await?;
 //! assert_ne!(server.url(), newer.url());
 //! # Ok(())
 //! # }
@@ -33,6 +29,7 @@
 //! stages, tags, partners and leads whose ids line up with the recorded database.
 #![deny(missing_docs)]
 
+mod access;
 mod clock;
 mod commands;
 mod convert;
@@ -42,6 +39,7 @@ mod fault;
 mod group;
 mod http;
 mod load;
+mod mode;
 mod orm;
 mod rpc;
 mod schema;
@@ -57,7 +55,7 @@ type FastMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 /// The set counterpart of [`FastMap`].
 type FastSet<K> = std::collections::HashSet<K, rustc_hash::FxBuildHasher>;
 
-pub use rpc::VersionInfo;
+pub use mode::{Mode, VersionInfo};
 pub use server::{Credentials, DEFAULT_DB, ServerBuilder, TestServer};
 /// The XML-RPC value type answers and requests are made of (re-exported from the SDK's codec).
 pub use taskflow_sdk::xmlrpc::Value;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use taskflow_sdk::xmlrpc::Value;
 
 use crate::FastSet;
+use crate::access;
 use crate::clock;
 use crate::fault::Fault;
 use crate::orm::Env;
@@ -448,6 +449,8 @@ pub fn check<'a>(
             (idx, has_default, column_present)
         })
         .collect();
+    // Rows may only create and update records the caller's record rule lets them see.
+    let rule = access::rule_domain(db, model, env.uid)?;
     let mut messages = Vec::new();
     let mut plans = Vec::with_capacity(rows.len());
     // External ids created earlier in this batch: later rows update those records.
@@ -522,12 +525,28 @@ pub fn check<'a>(
             continue;
         }
         let planned = if creating {
-            write::plan_create_indexed(db, model, vals, env).map(|mut planned| {
+            write::plan_create_indexed(db, model, vals, env).and_then(|mut planned| {
                 planned.seal();
-                planned
+                match &rule {
+                    Some(rule) if !access::allows_new(db, rule, &planned.preview()) => Err(
+                        access::refused(db, model, env.uid, access::Operation::Create),
+                    ),
+                    _ => Ok(planned),
+                }
             })
         } else {
-            write::plan_write_indexed(db, model, vals, env)
+            let hidden = match (&rule, &target) {
+                (Some(rule), Target::Existing(id)) => db
+                    .record(&model.name, *id)
+                    .is_some_and(|rec| !rule.matches(db, *id, rec)),
+                _ => false,
+            };
+            if hidden {
+                // As a write does, the update reads the record first (124).
+                Err(access::refused(db, model, env.uid, access::Operation::Read))
+            } else {
+                write::plan_write_indexed(db, model, vals, env)
+            }
         };
         let (xmlid, xmlid_seen) = match &target {
             Target::New(Some((module, name))) => (
@@ -746,7 +765,7 @@ mod tests {
             "unlink",
             &[Value::Array(vec![Value::Int(victim)])],
             &[],
-            true,
+            crate::mode::Mode::default(),
         )
         .expect("unlink");
         assert!(!still_applies(&db, &pending));

@@ -1,13 +1,13 @@
 //! `taskflow-server`: the embedded TaskFlow-compatible server as a standalone program.
 //!
 //! ```text
-//! taskflow-server [--listen 127.0.0.1:8069] [--db NAME] [--odoo-17 | --odoo-18]
+//! taskflow-server [--listen 127.0.0.1:8069] [--db NAME] [--odoo-17 | --odoo-19]
 //! ```
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use taskflow_server::{DEFAULT_DB, TestServer, VersionInfo};
+use taskflow_server::{DEFAULT_DB, Mode, TestServer};
 
 /// The standalone server allocates a record, its strings and its index entries per imported row:
 /// mimalloc handles that churn markedly faster than the system allocator (see the throughput bench).
@@ -17,11 +17,11 @@ use taskflow_server::{DEFAULT_DB, TestServer, VersionInfo};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = concat!(
-    "usage: taskflow-server [--listen ADDR:PORT] [--db NAME] [--odoo-17 | --odoo-18]\n",
+    "usage: taskflow-server [--listen ADDR:PORT] [--db NAME] [--odoo-17 | --odoo-19]\n",
     "  --listen   address to bind (default 127.0.0.1:8069)\n",
     "  --db       database name (default demo.taskflow.co.za)\n",
-    "  --odoo-17  answer version() like the recorded Odoo 17 server\n",
-    "  --odoo-18  answer version() like 18.0 and drop name_get",
+    "  --odoo-17  answer like the recorded Odoo 17 server\n",
+    "  --odoo-19  answer like the recorded Odoo 19 server (no name_get)",
 );
 
 fn main() -> ExitCode {
@@ -45,8 +45,8 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
-            "--odoo-17" => builder = builder.version(VersionInfo::odoo_17()),
-            "--odoo-18" => builder = builder.version(VersionInfo::odoo_18()).without_name_get(),
+            "--odoo-17" => builder = builder.mode(Mode::Odoo17),
+            "--odoo-19" => builder = builder.mode(Mode::Odoo19),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;

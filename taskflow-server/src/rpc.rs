@@ -12,93 +12,11 @@ use taskflow_sdk::xmlrpc::Value;
 
 use crate::fault::Fault;
 use crate::load::{self, Checked};
+use crate::mode::Mode;
 use crate::orm::{self, Access, DbHandle, Env};
 use crate::schema::Model;
 use crate::signature::missing_arguments;
 use crate::store::Database;
-
-/// What `version()` answers.
-#[derive(Clone, Debug, PartialEq)]
-pub struct VersionInfo {
-    /// `server_version` (`"9.0"`).
-    pub server_version: String,
-    /// `server_version_info` (`[9, 0, 0, "final", 0]`).
-    pub server_version_info: Vec<Value>,
-    /// `server_serie` (`"9.0"`).
-    pub server_serie: String,
-    /// `protocol_version` (1).
-    pub protocol_version: i64,
-}
-
-impl VersionInfo {
-    /// What the TaskFlow API document shows: server 9.0, protocol 1.
-    pub fn taskflow() -> VersionInfo {
-        VersionInfo {
-            server_version: "9.0".into(),
-            server_version_info: vec![
-                Value::Int(9),
-                Value::Int(0),
-                Value::Int(0),
-                Value::from("final"),
-                Value::Int(0),
-            ],
-            server_serie: "9.0".into(),
-            protocol_version: 1,
-        }
-    }
-
-    /// What the recorded Odoo 17 server answered (transcript 001).
-    pub fn odoo_17() -> VersionInfo {
-        VersionInfo {
-            server_version: "17.0-20240709".into(),
-            server_version_info: vec![
-                Value::Int(17),
-                Value::Int(0),
-                Value::Int(0),
-                Value::from("final"),
-                Value::Int(0),
-                Value::from(""),
-            ],
-            server_serie: "17.0".into(),
-            protocol_version: 1,
-        }
-    }
-
-    /// A server of the generation that removed `name_get` (18.0).
-    pub fn odoo_18() -> VersionInfo {
-        VersionInfo {
-            server_version: "18.0".into(),
-            server_version_info: vec![
-                Value::Int(18),
-                Value::Int(0),
-                Value::Int(0),
-                Value::from("final"),
-                Value::Int(0),
-                Value::from(""),
-            ],
-            server_serie: "18.0".into(),
-            protocol_version: 1,
-        }
-    }
-
-    fn to_value(&self) -> Value {
-        Value::Struct(vec![
-            (
-                "server_version".into(),
-                Value::String(self.server_version.clone()),
-            ),
-            (
-                "server_version_info".into(),
-                Value::Array(self.server_version_info.clone()),
-            ),
-            (
-                "server_serie".into(),
-                Value::String(self.server_serie.clone()),
-            ),
-            ("protocol_version".into(), Value::Int(self.protocol_version)),
-        ])
-    }
-}
 
 /// Server-wide state shared by every connection.
 #[derive(Debug)]
@@ -106,10 +24,8 @@ pub struct Shared {
     /// The one database, behind a lock: readers share it, writers are serialized, so no write
     /// is lost and every read sees a whole call's changes or none of them.
     pub db: RwLock<Database>,
-    /// What `version()` answers.
-    pub version: VersionInfo,
-    /// Whether models answer `name_get` (servers from 18.0 on do not).
-    pub name_get: bool,
+    /// The server version imitated: its `version()` answer, methods and fault texts.
+    pub mode: Mode,
 }
 
 impl Shared {
@@ -175,7 +91,7 @@ pub fn dispatch(
 
 fn common(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Fault> {
     match method {
-        "version" => Ok(shared.version.to_value()),
+        "version" => Ok(shared.mode.version_info().to_value()),
         "authenticate" => {
             arity(
                 "exp_authenticate",
@@ -239,7 +155,7 @@ fn db_service(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, 
         "list" => Ok(Value::Array(vec![Value::String(
             shared.read().name.clone(),
         )])),
-        "server_version" => Ok(Value::String(shared.version.server_version.clone())),
+        "server_version" => Ok(Value::String(shared.mode.version_info().server_version)),
         "db_exist" => {
             arity("exp_db_exist", params, &["db_name"])?;
             Ok(Value::Bool(
@@ -347,13 +263,13 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
             )));
         }
         if access.is_none() {
-            return Err(orm::unknown_method(&model, &method));
+            return Err(shared.mode.unknown_method(&model.name, &method));
         }
         Ok(model)
     };
     let run = |db: &mut DbHandle<'_>| -> Result<Value, Fault> {
         let model = admit(db.get())?;
-        orm::call(db, &env, &model, &method, args, &kwargs, shared.name_get)
+        orm::call(db, &env, &model, &method, args, &kwargs, shared.mode)
     };
     let result = match access {
         Some(Access::Write) if method == "load" => {
@@ -397,10 +313,9 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
 }
 
 /// Builds the shared state around a seeded database.
-pub fn shared(db: Database, version: VersionInfo, name_get: bool) -> Arc<Shared> {
+pub fn shared(db: Database, mode: Mode) -> Arc<Shared> {
     Arc::new(Shared {
         db: RwLock::new(db),
-        version,
-        name_get,
+        mode,
     })
 }

@@ -157,14 +157,36 @@ pub struct Model {
     pub defaults: Vec<(String, DefaultValue)>,
     /// Field giving the display name (`name` unless said otherwise).
     pub rec_name: String,
-    /// Group a user needs to read, when not every internal user may.
-    pub read_group: Option<String>,
-    /// Group a user needs to create, write or delete, when not every internal user may.
-    pub write_group: Option<String>,
+    /// The groups an operation is reserved to, where not every internal user may do it.
+    pub access: AccessGroups,
+    /// The record rule narrowing which records a user who is not an administrator may touch.
+    pub rule: Option<RecordRule>,
     /// Message of the constraint that refuses an empty name (`res.partner`).
     pub name_required: Option<String>,
     /// Indexes resolved once, for the per-record paths (`create`, `load`).
     pub resolved: Resolved,
+}
+
+/// The group each operation on a model is reserved to (`None`: every internal user may), as the
+/// real server's `ir.model.access` grants them and its access errors name them.
+#[derive(Clone, Debug, Default)]
+pub struct AccessGroups {
+    /// Reading.
+    pub read: Option<String>,
+    /// Writing.
+    pub write: Option<String>,
+    /// Creating.
+    pub create: Option<String>,
+    /// Deleting.
+    pub unlink: Option<String>,
+}
+
+/// A record rule (`ir.rule`): the domain the records a user touches must match. `"$uid"` in the
+/// domain stands for the calling user.
+#[derive(Clone, Debug)]
+pub struct RecordRule {
+    /// The domain, with `"$uid"` placeholders.
+    pub domain: Value,
 }
 
 /// Field indexes of a model resolved once at start-up: `create` and `load` run per row.
@@ -272,8 +294,38 @@ struct ModelJson {
     translated: Vec<String>,
     rec_name: Option<String>,
     #[serde(default)]
-    access: HashMap<String, String>,
+    access: AccessJson,
+    rule: Option<RuleJson>,
     name_required: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AccessJson {
+    read: Option<String>,
+    write: Option<String>,
+    create: Option<String>,
+    unlink: Option<String>,
+}
+
+impl AccessJson {
+    /// An operation not listed takes the group of `write`, and `write` the group of `read`: a
+    /// model readable by admins only is writable by admins only.
+    fn resolve(self) -> AccessGroups {
+        let write = self.write.or_else(|| self.read.clone());
+        AccessGroups {
+            create: self.create.or_else(|| write.clone()),
+            unlink: self.unlink.or_else(|| write.clone()),
+            read: self.read,
+            write,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RuleJson {
+    // The rule's `name` in the JSON is for its readers only.
+    domain: serde_json::Value,
 }
 
 const RECORDED: &[&str] = &[
@@ -281,6 +333,7 @@ const RECORDED: &[&str] = &[
     include_str!("../schema/crm.stage.json"),
     include_str!("../schema/crm.tag.json"),
     include_str!("../schema/ir.model.data.json"),
+    include_str!("../schema/ir.model.json"),
     include_str!("../schema/res.partner.json"),
     include_str!("../schema/res.users.json"),
 ];
@@ -437,8 +490,10 @@ fn build() -> Result<Registry, serde_json::Error> {
             order: parse_order(&spec.order),
             defaults,
             rec_name: spec.rec_name.unwrap_or_else(|| "name".to_owned()),
-            read_group: spec.access.get("read").cloned(),
-            write_group: spec.access.get("write").cloned(),
+            access: std::mem::take(&mut spec.access).resolve(),
+            rule: spec.rule.take().map(|r| RecordRule {
+                domain: json_to_value(&r.domain),
+            }),
             name_required: spec.name_required,
             fields,
             index,

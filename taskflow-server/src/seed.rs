@@ -5,6 +5,9 @@
 //! 1-8 and leads 1-44, so the next lead created is 45, the next partner 41, the next tag 9, as in
 //! the recording, and recorded requests replay without rewriting ids. The records themselves are
 //! a small, plausible CRM: what matters is their shape (which fields are set), not the values.
+//!
+//! The leads belong to two salespeople, `admin` and `demo`, and a few to no one, so that demo's
+//! "own documents only" record rule has records to hide and unassigned ones to show.
 
 use taskflow_sdk::xmlrpc::Value;
 
@@ -127,6 +130,7 @@ struct Lead {
     tags: &'static [i64],
     email: bool,
     deadline: &'static str,
+    /// The salesperson's user id; 0 for none.
     user: i64,
     priority: &'static str,
     active: bool,
@@ -195,7 +199,7 @@ const LEADS: &[Lead] = &[
     lead(17, "Customizable Desk", O, 9, 4, 3800.0, &[2], true, "2026-12-02", 6),
     lead(18, "Quote for 150 Desks", O, 11, 2, 32000.0, &[6], true, "2027-02-12", 2),
     lead(19, "Open Space Furnitures", O, 14, 3, 12000.0, &[1], true, "2027-01-25", 6),
-    lead(20, "Office chairs", L, 0, 1, 0.0, &[7], false, "", 2),
+    lead(20, "Office chairs", L, 0, 1, 0.0, &[7], false, "", 0),
     lead(21, "Potential Distributor", L, 0, 1, 0.0, &[4], true, "", 6),
     lead(22, "Plan to buy RedHat", L, 0, 1, 0.0, &[8], true, "", 2),
     lead(23, "Need a Projector", L, 0, 1, 0.0, &[7], true, "", 6),
@@ -205,7 +209,7 @@ const LEADS: &[Lead] = &[
     lead(27, "Interest in your products", O, 10, 4, 2000.0, &[2], true, "2026-11-30", 6),
     lead(28, "Send a quote", L, 0, 1, 0.0, &[8], true, "", 2),
     lead(29, "Need info about pricing", L, 0, 1, 0.0, &[6], true, "", 6),
-    lead(30, "Furniture catalogue", L, 0, 1, 0.0, &[3], true, "", 2),
+    lead(30, "Furniture catalogue", L, 0, 1, 0.0, &[3], true, "", 0),
     lead(31, "Quote for 150 carpets", O, 0, 1, 40000.0, &[1], true, "2026-12-30", 2),
     lead(32, "Quote for 600 Chairs", O, 0, 2, 22500.0, &[1], true, "2027-01-30", 2),
     lead(33, "Conference tables", L, 0, 1, 0.0, &[4], true, "", 6),
@@ -219,8 +223,76 @@ const LEADS: &[Lead] = &[
     lead(41, "Lighting for open space", L, 0, 1, 0.0, &[5], true, "", 6),
     lead(42, "Standing desks", L, 0, 1, 0.0, &[2], true, "", 2),
     lead(43, "Lockers for staff", L, 0, 1, 0.0, &[7], true, "", 6),
-    lead(44, "Outdoor furniture", L, 0, 1, 0.0, &[4], true, "", 2),
+    lead(44, "Outdoor furniture", L, 0, 1, 0.0, &[4], true, "", 0),
 ];
+
+/// The docstring most models show as their `info` (140).
+const MODEL_INFO: &str = " Main super-class for regular database-persisted Odoo models.\n\n    Odoo models are created by inheriting from this class::\n\n        class user(Model):\n            ...\n\n    The system will later instantiate the class once per database (on\n    which the class' module is installed).\n    ";
+
+/// `ir.model` records: `(model, id, modules, info)`. The first six as recorded (140); the others
+/// with ids that are free in the recorded registry.
+#[rustfmt::skip] // a table
+const MODELS: &[(&str, i64, &str, &str)] = &[
+    ("crm.lead", 393, "crm, crm_iap_enrich, crm_iap_mine, iap_crm", " Main super-class for regular database-persisted Odoo models.\n\n    Odoo models are created by inheriting from this class::\n\n        class user(Model):\n            ...\n\n    The system will later instantiate the class once per database (on\n    which the class' module is installed).\n    "),
+    ("crm.stage", 392, "crm", " Model for case stages. This models the main stages of a document\n        management flow. Main CRM objects (leads, opportunities, project\n        issues, ...) will now use only stages, instead of state and stages.\n        Stages are for example used to display the kanban view of records.\n    "),
+    ("crm.tag", 369, "sales_team", " Main super-class for regular database-persisted Odoo models.\n\n    Odoo models are created by inheriting from this class::\n\n        class user(Model):\n            ...\n\n    The system will later instantiate the class once per database (on\n    which the class' module is installed).\n    "),
+    ("ir.model.data", 10, "base", "Holds external identifier keys for records in the database.\n       This has two main uses:\n\n           * allows easy data integration with third-party systems,\n             making import/export/sync of data possible, as records\n             can be uniquely identified across multiple systems\n           * allows tracking the origin of data installed by Odoo\n             modules themselves, thus making it possible to later\n             update them seamlessly.\n    "),
+    ("res.partner", 85, "auth_signup, base, bus, calendar, crm, mail, partner_autocomplete, phone_validation, portal, privacy_lookup, sales_team, sms, snailmail, web", " Purpose of this mixin is to offer two services\n\n      * compute a sanitized phone number based on _phone_get_number_fields.\n        It takes first sanitized value, trying each field returned by the\n        method (see ``BaseModel._phone_get_number_fields()´´ for more details\n        about the usage of this method);\n      * compute blacklist state of records. It is based on phone.blacklist\n        model and give an easy-to-use field and API to manipulate blacklisted\n        records;\n\n    Main API methods\n\n      * ``_phone_set_blacklisted``: set recordset as blacklisted;\n      * ``_phone_reset_blacklisted``: reactivate recordset (even if not blacklisted\n        this method can be called safely);\n    "),
+    ("res.users", 97, "auth_signup, auth_totp, auth_totp_mail, auth_totp_portal, base, base_import, base_setup, bus, calendar, contacts, crm, digest, mail, mail_bot, phone_validation, resource, sales_team, web, web_unsplash", " Update of res.users class\n        - add a preference about sending emails about notifications\n        - make a new user follow itself\n        - add a welcome message\n        - add suggestion preference\n    "),
+    ("ir.model", 1, "base", MODEL_INFO),
+    ("ir.config_parameter", 26, "base", MODEL_INFO),
+    ("res.country", 60, "base", MODEL_INFO),
+    ("res.currency", 67, "base", MODEL_INFO),
+    ("res.company", 86, "base", MODEL_INFO),
+    ("crm.team", 366, "crm, sales_team", MODEL_INFO),
+    ("crm.lost.reason", 395, "crm", MODEL_INFO),
+];
+
+/// The model registry as `ir.model` records: one per model the server has.
+fn seed_models(db: &mut Database, now: &str) {
+    let mut names: Vec<String> = db.registry.names().map(str::to_owned).collect();
+    names.sort();
+    let mut next_free = MODELS.iter().map(|m| m.1).max().unwrap_or(0) + 1;
+    for name in names {
+        let Some(model) = db.model(&name) else {
+            continue;
+        };
+        let (id, modules, info) = match MODELS.iter().find(|m| m.0 == name) {
+            Some(&(_, id, modules, info)) => (id, modules, info),
+            None => {
+                next_free += 1;
+                (next_free - 1, "base", MODEL_INFO)
+            }
+        };
+        let order = model
+            .order
+            .iter()
+            .map(|(field, desc)| {
+                if *desc {
+                    format!("{field} desc")
+                } else {
+                    field.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        put(
+            db,
+            "ir.model",
+            id,
+            &[
+                ("model", s(&name)),
+                ("name", s(&model.description)),
+                ("order", Value::String(order)),
+                ("info", s(info)),
+                ("modules", s(modules)),
+                ("state", s("base")),
+                ("transient", Value::Bool(false)),
+            ],
+            now,
+        );
+    }
+}
 
 /// Fills an empty database with the demo data set.
 pub fn seed(db: &mut Database) {
@@ -500,7 +572,6 @@ pub fn seed(db: &mut Database) {
             ),
             ("stage_id", Value::Int(l.stage)),
             ("expected_revenue", Value::Double(l.revenue)),
-            ("user_id", Value::Int(l.user)),
             ("team_id", Value::Int(1)),
             ("company_id", Value::Int(1)),
             ("priority", s(l.priority)),
@@ -519,6 +590,9 @@ pub fn seed(db: &mut Database) {
                 }),
             ),
         ];
+        if l.user != 0 {
+            v.push(("user_id", Value::Int(l.user)));
+        }
         if !l.tags.is_empty() {
             v.push(("tag_ids", ids(l.tags)));
         }
@@ -568,4 +642,5 @@ pub fn seed(db: &mut Database) {
     for (module, name, model, res_id) in xmlids {
         db.add_xmlid(module, &name, model, res_id, now);
     }
+    seed_models(db, now);
 }

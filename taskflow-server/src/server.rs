@@ -13,7 +13,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::rpc::{self, Shared, VersionInfo};
+use crate::mode::Mode;
+use crate::rpc::{self, Shared};
 use crate::schema::Registry;
 use crate::seed;
 use crate::store::Database;
@@ -44,13 +45,12 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Options of a server: database name, `version()` answer, `name_get` support, address.
+/// Options of a server: database name, the version it imitates, address.
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ServerBuilder {
     db: String,
-    version: VersionInfo,
-    name_get: bool,
+    mode: Mode,
     listen: SocketAddr,
 }
 
@@ -58,8 +58,7 @@ impl Default for ServerBuilder {
     fn default() -> Self {
         ServerBuilder {
             db: DEFAULT_DB.to_owned(),
-            version: VersionInfo::taskflow(),
-            name_get: true,
+            mode: Mode::default(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
     }
@@ -72,17 +71,10 @@ impl ServerBuilder {
         self
     }
 
-    /// Sets what `version()` answers (default [`VersionInfo::taskflow`]).
-    pub fn version(mut self, version: VersionInfo) -> Self {
-        self.version = version;
-        self
-    }
-
-    /// Behaves like servers that dropped `name_get` (18.0 on): calling it is fault 1,
-    /// `AttributeError: The method 'name_get' does not exist`, so client fallbacks can be tested.
-    /// Pair it with [`VersionInfo::odoo_18`] for a consistent picture.
-    pub fn without_name_get(mut self) -> Self {
-        self.name_get = false;
+    /// Answers as the server version `mode` imitates (default [`Mode::TaskFlow`]): its
+    /// `version()`, its methods (`name_get` is gone in 19) and its fault texts.
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
         self
     }
 
@@ -96,7 +88,7 @@ impl ServerBuilder {
     pub async fn start(self) -> io::Result<TestServer> {
         let mut db = Database::new(&self.db, Registry::builtin());
         seed::seed(&mut db);
-        let shared = rpc::shared(db, self.version, self.name_get);
+        let shared = rpc::shared(db, self.mode);
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel();
@@ -166,7 +158,7 @@ impl TestServer {
         ServerBuilder::default().start().await
     }
 
-    /// Options for a server: `TestServer::builder().without_name_get().start().await`.
+    /// Options for a server: `TestServer::builder().mode(Mode::Odoo19).start().await`.
     pub fn builder() -> ServerBuilder {
         ServerBuilder::default()
     }

@@ -51,6 +51,15 @@ impl Planned {
         }
     }
 
+    /// The record a planned creation would insert, for checks that look at it whole (record
+    /// rules): built from the scalars, or the sealed record itself.
+    pub fn preview(&self) -> std::borrow::Cow<'_, Record> {
+        match &self.sealed {
+            Some(record) => std::borrow::Cow::Borrowed(record),
+            None => std::borrow::Cow::Owned(Record::from_fields(self.scalars.iter().cloned())),
+        }
+    }
+
     /// Sets a stored value, replacing an earlier one for the same field.
     pub fn set(&mut self, idx: usize, value: Option<Value>) {
         if self.has_scalar(idx) {

@@ -15,7 +15,7 @@ mod support;
 use serde::Deserialize;
 use support::shape::{self, Lengths};
 use taskflow_sdk::xmlrpc::{self, Limits, Value};
-use taskflow_server::{TestServer, VersionInfo};
+use taskflow_server::{Mode, TestServer};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/odoo-17");
 
@@ -72,7 +72,7 @@ fn answer_method(request: &[u8]) -> String {
 async fn replay() -> Report {
     let server = TestServer::builder()
         .database("taskflow")
-        .version(VersionInfo::odoo_17())
+        .mode(Mode::Odoo17)
         .start()
         .await
         .expect("start the server");

@@ -13,16 +13,32 @@ pub async fn demo_session() -> (TestServer, Session) {
     (server, session)
 }
 
+/// A fresh embedded server and a session of its administrator, for tests that need rights a
+/// salesperson lacks.
+pub async fn admin_session() -> (TestServer, Session) {
+    let server = TestServer::start().await.expect("embedded server starts");
+    let session = login_admin(&server.url(), &server).await;
+    (server, session)
+}
+
 /// Signs in as the server's demo user through `url` (the server itself, or a proxy before it).
 pub async fn login(url: &str, server: &TestServer) -> Session {
-    let demo = server.demo();
+    sign_in(url, server, server.demo()).await
+}
+
+/// Signs in as the server's administrator through `url`.
+pub async fn login_admin(url: &str, server: &TestServer) -> Session {
+    sign_in(url, server, server.admin()).await
+}
+
+async fn sign_in(url: &str, server: &TestServer, user: taskflow_server::Credentials) -> Session {
     Client::builder()
         .url(url)
         .build()
         .expect("client builds")
-        .authenticate(server.db(), &demo.login, &demo.password)
+        .authenticate(server.db(), &user.login, &user.password)
         .await
-        .expect("demo user signs in")
+        .unwrap_or_else(|e| panic!("{} signs in: {e}", user.login))
 }
 
 /// How many `crm.lead` records have a name starting with `prefix`.

@@ -198,3 +198,10 @@ pub fn st(members: Vec<(&str, Value)>) -> Value {
 pub fn leaf(field: &str, op: &str, value: Value) -> Value {
     arr(vec![s(field), s(op), value])
 }
+
+/// The parameters of a recorded `methodCall` body.
+pub fn decode_call(body: &[u8]) -> Vec<Value> {
+    xmlrpc::decode_call::<Vec<Value>>(body, &Limits::default())
+        .expect("a valid methodCall")
+        .params
+}

@@ -1,0 +1,138 @@
+//! Which server version the embedded server imitates: what `version()` answers, which methods
+//! exist, and how the faults that differ between versions read.
+
+use taskflow_sdk::xmlrpc::Value;
+
+use crate::fault::Fault;
+
+/// The server version the embedded server answers as.
+///
+/// Each mode answers as its recordings show: the TaskFlow document's 9.0 by default, Odoo 17
+/// (`tests/fixtures/odoo-17`) or Odoo 19 (`tests/fixtures/odoo-19-xmlrpc`), which dropped
+/// `name_get` and words missing methods differently.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Mode {
+    /// TaskFlow as its API document shows it: server 9.0, with `name_get`.
+    #[default]
+    TaskFlow,
+    /// Odoo 17, as recorded (odoo-17/001).
+    Odoo17,
+    /// Odoo 19, as recorded (odoo-19-xmlrpc): no `name_get`; a missing method is
+    /// `AttributeError: The method 'crm.lead.name_get' does not exist` (004, 011).
+    Odoo19,
+}
+
+impl Mode {
+    /// What `version()` answers.
+    pub fn version_info(self) -> VersionInfo {
+        let (version, info, serie): (&str, &[i64], &str) = match self {
+            Mode::TaskFlow => return VersionInfo::taskflow(),
+            Mode::Odoo17 => ("17.0-20240709", &[17, 0, 0], "17.0"),
+            Mode::Odoo19 => ("19.0", &[19, 0, 0], "19.0"),
+        };
+        let mut server_version_info: Vec<Value> = info.iter().copied().map(Value::Int).collect();
+        server_version_info.extend([Value::from("final"), Value::Int(0), Value::from("")]);
+        VersionInfo {
+            server_version: version.into(),
+            server_version_info,
+            server_serie: serie.into(),
+            protocol_version: 1,
+        }
+    }
+
+    /// Whether models answer `name_get` (removed in 18.0).
+    pub fn has_name_get(self) -> bool {
+        !matches!(self, Mode::Odoo19)
+    }
+
+    /// The fault for a method `model` does not have.
+    pub(crate) fn unknown_method(self, model: &str, method: &str) -> Fault {
+        let message = match self {
+            Mode::TaskFlow | Mode::Odoo17 => {
+                format!("The method '{method}' does not exist on the model '{model}'")
+            }
+            Mode::Odoo19 => format!("The method '{model}.{method}' does not exist"),
+        };
+        Fault::exception("AttributeError", message)
+    }
+}
+
+/// What `version()` answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionInfo {
+    /// `server_version` (`"9.0"`).
+    pub server_version: String,
+    /// `server_version_info` (`[9, 0, 0, "final", 0]`).
+    pub server_version_info: Vec<Value>,
+    /// `server_serie` (`"9.0"`).
+    pub server_serie: String,
+    /// `protocol_version` (1).
+    pub protocol_version: i64,
+}
+
+impl VersionInfo {
+    /// What the TaskFlow API document shows: server 9.0, protocol 1.
+    fn taskflow() -> VersionInfo {
+        VersionInfo {
+            server_version: "9.0".into(),
+            server_version_info: vec![
+                Value::Int(9),
+                Value::Int(0),
+                Value::Int(0),
+                Value::from("final"),
+                Value::Int(0),
+            ],
+            server_serie: "9.0".into(),
+            protocol_version: 1,
+        }
+    }
+
+    /// The `version()` answer as a struct value.
+    pub(crate) fn to_value(&self) -> Value {
+        Value::Struct(vec![
+            (
+                "server_version".into(),
+                Value::String(self.server_version.clone()),
+            ),
+            (
+                "server_version_info".into(),
+                Value::Array(self.server_version_info.clone()),
+            ),
+            (
+                "server_serie".into(),
+                Value::String(self.server_serie.clone()),
+            ),
+            ("protocol_version".into(), Value::Int(self.protocol_version)),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_methods_are_worded_per_version() {
+        let last_line = |mode: Mode| {
+            let raw = mode.unknown_method("crm.lead", "name_get").to_raw();
+            raw.string.lines().last().unwrap_or_default().to_owned()
+        };
+        assert_eq!(
+            last_line(Mode::Odoo19),
+            "AttributeError: The method 'crm.lead.name_get' does not exist"
+        );
+        assert_eq!(
+            last_line(Mode::Odoo17),
+            "AttributeError: The method 'name_get' does not exist on the model 'crm.lead'"
+        );
+    }
+
+    #[test]
+    fn only_19_drops_name_get() {
+        assert!(Mode::TaskFlow.has_name_get());
+        assert!(Mode::Odoo17.has_name_get());
+        assert!(!Mode::Odoo19.has_name_get());
+        assert_eq!(Mode::Odoo19.version_info().server_version, "19.0");
+    }
+}
