@@ -1,9 +1,10 @@
 //! `read_group`: counts and aggregates by a many2one, selection, date or plain field.
 //!
-//! Answers the real server's shape (transcripts 040, 129, 130): the group key (`[id, name]` for a
+//! Answers the real server's shape (transcripts 040, 128-130): the group key (`[id, name]` for a
 //! many2one, a label like `02 Dec 2026` for a date period), `__count` (or `<field>_count` when
 //! lazy), the aggregates, `__domain` (the caller's domain and-ed with the group's leaves), and
-//! `__range` for date periods.
+//! `__range` for date periods. A lazy grouping by a field with a `group_expand` (crm.lead's
+//! `stage_id`) also answers the values no record has, and `__fold`.
 
 mod period;
 
@@ -28,6 +29,16 @@ enum Agg {
     Min,
     Max,
     Count,
+}
+
+impl Agg {
+    /// The value of an aggregate over no records, as an expanded group shows it.
+    fn empty(self) -> Value {
+        match self {
+            Agg::Count => Value::Int(0),
+            Agg::Sum | Agg::Avg | Agg::Min | Agg::Max => Value::Bool(false),
+        }
+    }
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -132,6 +143,13 @@ impl GroupBy {
 /// The records of one group: its key (a value per `groupby` entry) and their ids.
 type Bucket = (Vec<Option<Value>>, Vec<i64>);
 
+/// A group of the answer: records found, or a value `group_expand` adds with no records.
+enum Group {
+    Found(Bucket),
+    /// An expanded many2one value: the target's id.
+    Empty(i64),
+}
+
 /// `read_group(domain, fields, groupby, offset, limit, orderby, lazy)`.
 pub fn read_group(db: &Database, env: &Env, model: &Arc<Model>, b: &Bound) -> Result<Value, Fault> {
     let domain_items = match b.get("domain") {
@@ -219,6 +237,18 @@ pub fn read_group(db: &Database, env: &Env, model: &Arc<Model>, b: &Bound) -> Re
         .skip(offset)
         .take(limit.unwrap_or(usize::MAX));
 
+    // Like the real server, only lazy calls fill in `group_expand`'s groups, after the page is
+    // cut (a limit does not limit them).
+    let expand = if lazy {
+        Expand::of(db, model, &groupby[0])
+    } else {
+        None
+    };
+    let groups: Vec<Group> = match &expand {
+        Some(expand) => expand.fill(db, page),
+        None => page.map(Group::Found).collect(),
+    };
+
     let count_key = if lazy {
         let field = &model.fields[groupby[0].field];
         format!("{}_count", field.name)
@@ -231,15 +261,35 @@ pub fn read_group(db: &Database, env: &Env, model: &Arc<Model>, b: &Bound) -> Re
             Value::Array(rest.iter().cloned().map(Value::String).collect()),
         )])
     });
-    let mut out = Vec::new();
-    for (key, ids) in page {
-        let mut members = Vec::with_capacity(groupby.len() + aggregates.len() + 3);
-        for (g, value) in groupby.iter().zip(&key) {
-            members.push((g.spec.clone(), key_value(db, model, g, value.clone())?));
-        }
-        members.push((count_key.clone(), Value::Int(ids.len() as i64)));
-        for (name, idx, agg) in &aggregates {
-            members.push((name.clone(), aggregate(db, model, *idx, *agg, &ids)));
+    let mut out = Vec::with_capacity(groups.len());
+    for group in groups {
+        // Member order is the real server's (transcript 128): a found group's keys come first,
+        // an expanded one's after its (empty) aggregates.
+        let (mut members, key) = match group {
+            Group::Found((key, ids)) => {
+                let mut members = Vec::with_capacity(groupby.len() + aggregates.len() + 4);
+                for (g, value) in groupby.iter().zip(&key) {
+                    members.push((g.spec.clone(), key_value(db, model, g, value.clone())?));
+                }
+                members.push((count_key.clone(), Value::Int(ids.len() as i64)));
+                for (name, idx, agg) in &aggregates {
+                    members.push((name.clone(), aggregate(db, model, *idx, *agg, &ids)));
+                }
+                (members, key)
+            }
+            Group::Empty(target) => {
+                let mut members = vec![(count_key.clone(), Value::Int(0))];
+                for (name, _, agg) in &aggregates {
+                    members.push((name.clone(), agg.empty()));
+                }
+                let key = vec![Some(Value::Int(target))];
+                let g = &groupby[0];
+                members.push((g.spec.clone(), key_value(db, model, g, key[0].clone())?));
+                (members, key)
+            }
+        };
+        if let Some(expand) = &expand {
+            members.push(("__fold".to_owned(), expand.fold(db, key[0].as_ref())));
         }
         let mut group_domain = domain_items.clone();
         let mut ranges = Vec::new();
@@ -321,6 +371,87 @@ fn group_leaves(
             };
             (vec![leaf("=", value)], None)
         }
+    }
+}
+
+/// A field's `group_expand`: in a lazy `read_group` by that field, groups for values no record
+/// has are added, and every group says whether its value is folded (`__fold`).
+///
+/// The only one the served modules declare is crm.lead's `stage_id`
+/// (`_read_group_stage_ids`): the stages found, and every stage not tied to a sales team, in
+/// the stage model's order. (With a `default_team_id` in the context the real server also adds
+/// that team's stages; this server reads no such context.)
+struct Expand {
+    comodel: Arc<Model>,
+}
+
+impl Expand {
+    /// The expansion of grouping `model` by `groupby`, if its field has one.
+    fn of(db: &Database, model: &Model, groupby: &GroupBy) -> Option<Expand> {
+        let field = &model.fields[groupby.field];
+        if model.name != "crm.lead" || field.name != "stage_id" {
+            return None;
+        }
+        Some(Expand {
+            comodel: db.model(field.relation.as_deref()?)?,
+        })
+    }
+
+    /// Odoo's `_read_group_fill_results`: the groups in the expanded values' order, an empty
+    /// group for each value without records, then the groups of other values (no stage) in
+    /// their own order.
+    fn fill(&self, db: &Database, found: impl Iterator<Item = Bucket>) -> Vec<Group> {
+        let mut found: Vec<Option<Bucket>> = found.map(Some).collect();
+        let target = |group: &Bucket| group.0[0].as_ref().and_then(Value::as_i64);
+        let present: Vec<i64> = found.iter().flatten().filter_map(target).collect();
+        let mut out = Vec::with_capacity(found.len());
+        for value in self.values(db, &present) {
+            let slot = found
+                .iter_mut()
+                .find(|g| g.as_ref().and_then(target) == Some(value));
+            match slot.and_then(Option::take) {
+                Some(bucket) => out.push(Group::Found(bucket)),
+                None => out.push(Group::Empty(value)),
+            }
+        }
+        out.extend(found.into_iter().flatten().map(Group::Found));
+        out
+    }
+
+    /// The values shown: the stages `present` in the groups and those of no team, in order.
+    fn values(&self, db: &Database, present: &[i64]) -> Vec<i64> {
+        let team = self.comodel.field_index("team_id");
+        let mut ids: Vec<i64> = db
+            .table(&self.comodel.name)
+            .map(|table| {
+                table
+                    .records
+                    .iter()
+                    .filter(|&(id, rec)| {
+                        present.contains(id)
+                            || team.is_none_or(|t| {
+                                db.stored_value(&self.comodel, *id, rec, t).is_none()
+                            })
+                    })
+                    .map(|(&id, _)| id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        db.sort_ids(&self.comodel, &mut ids);
+        ids
+    }
+
+    /// `__fold` of a group: its stage's `fold`, false for the group without a stage.
+    fn fold(&self, db: &Database, key: Option<&Value>) -> Value {
+        let folded = key
+            .and_then(Value::as_i64)
+            .and_then(|id| {
+                let rec = db.record(&self.comodel.name, id)?;
+                let idx = self.comodel.field_index("fold")?;
+                db.stored_value(&self.comodel, id, rec, idx)
+            })
+            .is_some_and(|v| matches!(v, Value::Bool(true)));
+        Value::Bool(folded)
     }
 }
 

@@ -1,5 +1,6 @@
-//! `read_group` as the real server answers it beyond transcript 040: by user (transcript 129),
-//! and by date periods with their labels, `__domain` and `__range` (130).
+//! `read_group` as the real server answers it beyond transcript 040: crm.lead's stages expanded
+//! in lazy mode with `__fold` (transcript 128), no expansion for other fields (129), and date
+//! periods with their labels, `__domain` and `__range` (130).
 
 mod support;
 
@@ -55,11 +56,102 @@ fn fault_text(fault: &RawFault) -> &str {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn grouping_by_user_and_eagerly_by_stage() {
+async fn lazy_stage_grouping_expands_every_stage_like_transcript_128() {
     let server = TestServer::start().await.unwrap();
     let admin = Session::new(&server, true);
     probe(&admin).await;
-    // Transcript 129.
+    let groups = group_probe(&admin, "stage_id", true).await;
+    // Transcript 128, member order included: the found group's key comes first, an expanded
+    // group's after its count and (false) aggregates.
+    let empty = |id: i64, name: &str| {
+        st(vec![
+            ("stage_id_count", i(0)),
+            ("expected_revenue", Value::Bool(false)),
+            ("stage_id", arr(vec![i(id), s(name)])),
+            ("__fold", Value::Bool(false)),
+            ("__domain", probe_domain(vec![leaf("stage_id", "=", i(id))])),
+        ])
+    };
+    let expected = arr(vec![
+        st(vec![
+            ("stage_id", arr(vec![i(1), s("New")])),
+            ("stage_id_count", i(1)),
+            ("expected_revenue", Value::Double(12.5)),
+            ("__fold", Value::Bool(false)),
+            ("__domain", probe_domain(vec![leaf("stage_id", "=", i(1))])),
+        ]),
+        empty(2, "Qualified"),
+        empty(3, "Proposition"),
+        empty(4, "Won"),
+    ]);
+    assert_eq!(groups, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expansion_follows_the_stage_order_skips_team_stages_and_reports_fold() {
+    let server = TestServer::start().await.unwrap();
+    let admin = Session::new(&server, true);
+    probe(&admin).await;
+    // A folded stage of no team, ordered between Proposition (3) and Won (70), and a stage of
+    // the Sales team, which `_read_group_stage_ids` leaves out when no lead is in it.
+    let folded = admin
+        .ok(
+            "crm.stage",
+            "create",
+            vec![st(vec![
+                ("name", s("Parked")),
+                ("sequence", i(5)),
+                ("fold", Value::Bool(true)),
+            ])],
+            vec![],
+        )
+        .await
+        .as_i64()
+        .unwrap();
+    admin
+        .ok(
+            "crm.stage",
+            "create",
+            vec![st(vec![
+                ("name", s("Team only")),
+                ("sequence", i(4)),
+                ("team_id", i(1)),
+            ])],
+            vec![],
+        )
+        .await;
+    let groups = group_probe(&admin, "stage_id", true).await;
+    let summary: Vec<(Value, Value, Value)> = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g.get("stage_id").unwrap().clone(),
+                g.get("stage_id_count").unwrap().clone(),
+                g.get("__fold").unwrap().clone(),
+            )
+        })
+        .collect();
+    let stage = |id: i64, name: &str| arr(vec![i(id), s(name)]);
+    assert_eq!(
+        summary,
+        vec![
+            (stage(1, "New"), i(1), Value::Bool(false)),
+            (stage(2, "Qualified"), i(0), Value::Bool(false)),
+            (stage(3, "Proposition"), i(0), Value::Bool(false)),
+            (stage(folded, "Parked"), i(0), Value::Bool(true)),
+            (stage(4, "Won"), i(0), Value::Bool(false)),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eager_grouping_and_other_fields_do_not_expand() {
+    let server = TestServer::start().await.unwrap();
+    let admin = Session::new(&server, true);
+    probe(&admin).await;
+    // Transcript 129: by user, only the non-empty group, and no `__fold`.
     let by_user = group_probe(&admin, "user_id", true).await;
     assert_eq!(
         by_user,
@@ -70,6 +162,7 @@ async fn grouping_by_user_and_eagerly_by_stage() {
             ("__domain", probe_domain(vec![leaf("user_id", "=", i(2))])),
         ])])
     );
+    // The real server fills groups in lazy mode only (transcript 040 has no `__fold`).
     let eager = group_probe(&admin, "stage_id", false).await;
     assert_eq!(
         eager,
