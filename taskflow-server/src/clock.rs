@@ -1,7 +1,8 @@
 //! Dates and datetimes as the server writes them on the wire: `YYYY-MM-DD` and
 //! `YYYY-MM-DD HH:MM:SS`, always UTC (the real server ignores the context's `tz`, transcript 109).
 //!
-//! Hand-rolled rather than pulling a date crate: the server only needs "now" and format checks.
+//! Hand-rolled rather than pulling a date crate: the server only needs "now", format checks and the
+//! calendar arithmetic of `read_group`'s date periods (days since the epoch to and from civil dates).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -15,19 +16,50 @@ pub fn now() -> String {
 
 /// Formats seconds since the epoch as `YYYY-MM-DD HH:MM:SS`.
 pub fn format_unix(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
+    format_seconds(secs as i64)
+}
+
+/// Formats seconds since the epoch (negative before 1970) as `YYYY-MM-DD HH:MM:SS`.
+pub fn format_seconds(secs: i64) -> String {
+    let rem = secs.rem_euclid(86_400);
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        "{} {:02}:{:02}:{:02}",
+        format_days(secs.div_euclid(86_400)),
         rem / 3600,
         (rem / 60) % 60,
         rem % 60
     )
 }
 
-/// Howard Hinnant's days-to-civil conversion.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+/// Formats days since the epoch as `YYYY-MM-DD`.
+pub fn format_days(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Seconds since the epoch of a stored `YYYY-MM-DD HH:MM:SS` datetime or `YYYY-MM-DD` date
+/// (midnight), as [`normalize_date`] and [`normalize_datetime`] store them.
+pub fn parse_seconds(s: &str) -> Option<i64> {
+    let s = normalize_datetime(s)?;
+    let field = |range: std::ops::Range<usize>| s.get(range).and_then(digits);
+    let days = days_from_civil(i64::from(field(0..4)?), field(5..7)?, field(8..10)?);
+    let time = i64::from(field(11..13)? * 3600 + field(14..16)? * 60 + field(17..19)?);
+    Some(days * 86_400 + time)
+}
+
+/// Howard Hinnant's civil-to-days conversion: days since 1970-01-01 of `y-m-d`.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Howard Hinnant's days-to-civil conversion: `(year, month, day)` of days since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -101,6 +133,23 @@ mod tests {
     fn formats_known_instants() {
         assert_eq!(format_unix(0), "1970-01-01 00:00:00");
         assert_eq!(format_unix(1_796_024_261), "2026-11-30 07:37:41");
+        assert_eq!(format_seconds(-1), "1969-12-31 23:59:59");
+    }
+
+    #[test]
+    fn civil_days_round_trip() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        for days in [-800_000, -1, 0, 59, 60, 11_016, 20_789, 800_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(parse_seconds("2026-11-30 07:37:41"), Some(1_796_024_261));
+        assert_eq!(
+            parse_seconds("2026-11-30"),
+            Some(1_796_024_261 - 7 * 3600 - 37 * 60 - 41)
+        );
+        assert_eq!(parse_seconds("30/11/2026"), None);
     }
 
     #[test]

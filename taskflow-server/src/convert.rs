@@ -3,7 +3,7 @@
 //! Writes accept what the real server accepts (`false` and `<nil/>` clear a field, an int fits a
 //! float, a datetime string fits a date) and refuse the rest with the same exception types
 //! (`could not convert string to float`, `Wrong value for crm.lead.priority`, a
-//! `<dateTime.iso8601>` is `not subscriptable`). Reads render the stored form as the real server
+//! `<dateTime.iso8601>` is `not subscriptable`); Html values are sanitized (`html`). Reads render the stored form as the real server
 //! does: `false` for empty, `[id, name]` for a many2one, `0`/`0.0` for empty numbers.
 
 use taskflow_sdk::xmlrpc::Value;
@@ -11,6 +11,7 @@ use taskflow_sdk::xmlrpc::Value;
 use crate::clock;
 use crate::domain::py_value;
 use crate::fault::{Fault, py_repr};
+use crate::html;
 use crate::schema::{Field, FieldType, Model};
 use crate::store::Database;
 
@@ -32,16 +33,25 @@ pub fn to_stored(
     match field.ftype {
         FieldType::Boolean => Ok(Some(Value::Bool(truthy(value)))),
         _ if matches!(value, Value::Bool(false)) => Ok(None),
-        FieldType::Char | FieldType::Text | FieldType::Html => match value {
-            Value::String(s) => Ok(Some(Value::String(s.clone()))),
-            Value::Int(i) => Ok(Some(Value::String(i.to_string()))),
-            Value::Double(d) => Ok(Some(Value::String(format!("{d:?}")))),
-            Value::Bool(true) => Ok(Some(Value::from("True"))),
-            other => Err(Fault::type_error(format!(
-                "expected string or bytes-like object, got {}",
-                py_type(other)
-            ))),
-        },
+        FieldType::Char | FieldType::Text | FieldType::Html => {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Int(i) => i.to_string(),
+                Value::Double(d) => format!("{d:?}"),
+                Value::Bool(true) => "True".to_owned(),
+                other => {
+                    return Err(Fault::type_error(format!(
+                        "expected string or bytes-like object, got {}",
+                        py_type(other)
+                    )));
+                }
+            };
+            Ok(Some(Value::String(if field.ftype == FieldType::Html {
+                html::sanitize(&text)
+            } else {
+                text
+            })))
+        }
         FieldType::Integer => match value {
             Value::Int(i) => Ok(Some(Value::Int(*i))),
             Value::Double(d) => Ok(Some(Value::Int(d.trunc() as i64))),
@@ -169,10 +179,10 @@ pub fn to_stored_owned(
     value: Value,
 ) -> Result<Option<Value>, Fault> {
     match (field.ftype, value) {
-        (
-            FieldType::Char | FieldType::Text | FieldType::Html | FieldType::Binary,
-            Value::String(s),
-        ) => Ok(Some(Value::String(s))),
+        (FieldType::Char | FieldType::Text | FieldType::Binary, Value::String(s)) => {
+            Ok(Some(Value::String(s)))
+        }
+        (FieldType::Html, Value::String(s)) => Ok(Some(Value::String(html::sanitize(&s)))),
         (FieldType::Float | FieldType::Monetary, Value::Double(d)) => Ok(Some(Value::Double(d))),
         (FieldType::Integer, Value::Int(i)) => Ok(Some(Value::Int(i))),
         (_, value) => to_stored(db, model, field, &value),

@@ -37,6 +37,7 @@ mod describe;
 mod domain;
 mod fault;
 mod group;
+mod html;
 mod http;
 mod load;
 mod mode;
