@@ -4,6 +4,7 @@
 //! Like the real server, every XML-RPC answer, faults included, is HTTP 200 `text/xml`; only
 //! HTTP-level problems get other statuses (a GET is 405 with an HTML page, transcript 104). The
 //! call itself runs on the blocking pool: a 100,000-row `load` must not stall other connections.
+//! Every answer closes its connection (`Connection: close`), as the real server's do.
 //!
 //! Each call borrows two connections of the server's [`Pool`], as a real one does: the HTTP layer
 //! one for the whole request (none left: HTTP 500, transcript 134), the method one while it runs
@@ -16,7 +17,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{ALLOW, CONTENT_TYPE};
+use hyper::header::{ALLOW, CONNECTION, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use taskflow_sdk::xmlrpc::{self, Limits, Value};
 
@@ -101,28 +102,39 @@ pub async fn handle(
     handler: Arc<Handler>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
+    let mut response = respond(&handler, request).await;
+    // The real server answers one request per connection and says so in every answer (the
+    // recorded headers). Without keep-alive (`server::serve`) hyper closes the connection and
+    // adds the header for HTTP/1.1; set here, every answer has it, to HTTP/1.0 clients too.
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    Ok(response)
+}
+
+async fn respond(handler: &Handler, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let Some((dialect, service)) = route(request.uri().path()) else {
-        return Ok(html(StatusCode::NOT_FOUND, NOT_FOUND));
+        return html(StatusCode::NOT_FOUND, NOT_FOUND);
     };
     let service = service.to_owned();
     if request.method() != Method::POST {
-        return Ok(html(StatusCode::METHOD_NOT_ALLOWED, NOT_ALLOWED));
+        return html(StatusCode::METHOD_NOT_ALLOWED, NOT_ALLOWED);
     }
     let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => return Ok(html(StatusCode::PAYLOAD_TOO_LARGE, NOT_ALLOWED)),
+        Err(_) => return html(StatusCode::PAYLOAD_TOO_LARGE, NOT_ALLOWED),
     };
     // The real server borrows before it reads the body; here the body is read first because
     // answering while request bytes are still unread makes the kernel reset the connection,
     // which can destroy the 500 page before the client reads it. No client can tell the order.
-    Ok(match call(&handler, dialect, service, body).await {
+    match call(handler, dialect, service, body).await {
         Ok(answer) => xml(answer),
         Err(Refused::Http) => html(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR),
         Err(Refused::Method) => xml(fault_body(
             dialect,
             &Fault::exception("psycopg2.pool.PoolError", "The Connection Pool Is Full"),
         )),
-    })
+    }
 }
 
 /// Which borrow of a call found the pool full.

@@ -191,7 +191,10 @@ async fn serve(listener: TcpListener, handler: Arc<Handler>, mut stopped: onesho
                 let handler = handler.clone();
                 connections.spawn(async move {
                     let service = service_fn(move |request| crate::http::handle(handler.clone(), request));
+                    // One request per connection, like the real server (Werkzeug's, whose
+                    // answers all say `Connection: close`).
                     let _ = http1::Builder::new()
+                        .keep_alive(false)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 });

@@ -1,5 +1,6 @@
 //! The database connection pool under load: calls that overlap, bursts the pool cannot serve and
-//! the two ways a real Odoo 17 server refuses them (transcripts 133 and 134), small pools.
+//! the two ways a real Odoo 17 server refuses them (transcripts 133 and 134), small pools; and
+//! the HTTP connections, one per request.
 //!
 //! Each call takes two connections: the HTTP layer's, then the method's. `ServerBuilder::hold`
 //! makes each stage keep its connection for the hold time, so calls overlap deterministically.
@@ -13,6 +14,8 @@ use std::time::Duration;
 use support::{HttpResponse, Session, arr, i, leaf, s, st};
 use taskflow_sdk::xmlrpc::{self, FaultCode, RawFault, Value};
 use taskflow_server::TestServer;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 /// The body of the recorded HTTP 500 (`134-burst-pool-full-http-500.response.xml`), byte for byte.
@@ -63,6 +66,7 @@ fn assert_page_500(response: &HttpResponse) {
 /// Sorts a response into one of the three outcomes, checking refusals have the recorded shapes
 /// and failing on anything else (another fault, another status).
 fn outcome(response: &HttpResponse) -> Outcome {
+    assert_eq!(response.header("connection"), Some("close"), "{response:?}");
     if response.status == 500 {
         assert_page_500(response);
         return Outcome::Page500;
@@ -333,4 +337,49 @@ async fn without_a_hold_the_pool_does_not_get_in_the_way() {
     assert!(server.peak_in_flight() < 32, "{}", server.peak_in_flight());
     server.reset_peak_in_flight();
     assert_eq!(server.peak_in_flight(), 0);
+}
+
+/// Sends a raw request on a fresh connection, without asking the server to close it, and reads
+/// until the server does; returns the response head's lines.
+async fn exchange(addr: SocketAddr, version: &str, path: &str, body: &[u8]) -> Vec<String> {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST {path} {version}\r\nHost: {addr}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    stream.write_all(body).await.expect("write");
+    let mut raw = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut raw))
+        .await
+        .expect("the server closes the connection after its answer")
+        .expect("read");
+    let raw = String::from_utf8_lossy(&raw);
+    let (head, _) = raw.split_once("\r\n\r\n").expect("a response head");
+    head.split("\r\n").map(str::to_ascii_lowercase).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_closes_its_connection() {
+    // The recorded responses all carry `Connection: close`: the real server answers one request
+    // per connection. Here the client does not ask for it (HTTP/1.1 keeps connections alive by
+    // default), so only the server can end the read.
+    let server = TestServer::start().await.unwrap();
+    let version = xmlrpc::encode_call("version", &Vec::<Value>::new()).unwrap();
+    for (http, path, status) in [
+        ("HTTP/1.1", "/xmlrpc/2/common", "200"),
+        ("HTTP/1.0", "/xmlrpc/2/common", "200"),
+        ("HTTP/1.1", "/web/login", "404"),
+    ] {
+        let head = exchange(server.addr(), http, path, &version).await;
+        assert_eq!(
+            head[0].split_whitespace().nth(1),
+            Some(status),
+            "{http} {path}: {head:?}"
+        );
+        assert!(
+            head.iter().any(|line| line == "connection: close"),
+            "{http} {path}: {head:?}"
+        );
+    }
 }
