@@ -383,3 +383,60 @@ async fn every_answer_closes_its_connection() {
         );
     }
 }
+
+/// A child process, killed when dropped (a failed test does not leave a server running).
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standalone_server_takes_the_pool_flags() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+
+    let binary = env!("CARGO_BIN_EXE_taskflow-server");
+    for bad in [
+        ["--db-maxconn", "many"],
+        ["--db-maxconn", "-1"],
+        ["--hold-ms", "0.5"],
+    ] {
+        let out = Command::new(binary).args(bad).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("{} needs a number", bad[0])),
+            "{bad:?}: {stderr}"
+        );
+    }
+
+    // One connection: every call is the pool fault (see the embedded test above), given once
+    // the HTTP layer's hold is over.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port();
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut server = Running(
+        Command::new(binary)
+            .args(["--listen", &addr.to_string(), "--db-maxconn", "1"])
+            .args(["--hold-ms", "100"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start taskflow-server"),
+    );
+    let stdout = server.0.stdout.take().expect("piped stdout");
+    let mut banner = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut banner)
+        .expect("the start-up line");
+    let version = xmlrpc::encode_call("version", &Vec::<Value>::new()).unwrap();
+    let start = Instant::now();
+    let response = support::http(addr, "POST", "/xmlrpc/2/common", &version).await;
+    assert!(matches!(outcome(&response), Outcome::PoolFault));
+    assert!(start.elapsed() >= Duration::from_millis(100), "no hold");
+}
