@@ -27,6 +27,11 @@
 //!
 //! The database is seeded with a small CRM (`seed`): users `admin`/`admin` and `demo`/`demo`,
 //! stages, tags, partners and leads whose ids line up with the recorded database.
+//!
+//! Like a real server it has a pool of 64 database connections ([`ServerBuilder::db_maxconn`]),
+//! two per call, and refuses calls beyond it the way a real one does (an HTTP 500 page or a
+//! `PoolError` fault); [`ServerBuilder::hold`] makes calls last long enough to overlap, so tests
+//! can see that, and [`TestServer::peak_in_flight`] how many calls overlapped.
 #![deny(missing_docs)]
 
 mod access;
@@ -42,6 +47,7 @@ mod http;
 mod load;
 mod mode;
 mod orm;
+mod pool;
 mod rpc;
 mod schema;
 mod seed;

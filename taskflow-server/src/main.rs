@@ -2,10 +2,12 @@
 //!
 //! ```text
 //! taskflow-server [--listen 127.0.0.1:8069] [--db NAME] [--odoo-17 | --odoo-19]
+//!                 [--db-maxconn 64] [--hold-ms 0]
 //! ```
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use taskflow_server::{DEFAULT_DB, Mode, TestServer};
 
@@ -18,10 +20,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = concat!(
     "usage: taskflow-server [--listen ADDR:PORT] [--db NAME] [--odoo-17 | --odoo-19]\n",
-    "  --listen   address to bind (default 127.0.0.1:8069)\n",
-    "  --db       database name (default demo.taskflow.co.za)\n",
-    "  --odoo-17  answer like the recorded Odoo 17 server\n",
-    "  --odoo-19  answer like the recorded Odoo 19 server (no name_get)",
+    "                       [--db-maxconn N] [--hold-ms MS]\n",
+    "  --listen      address to bind (default 127.0.0.1:8069)\n",
+    "  --db          database name (default demo.taskflow.co.za)\n",
+    "  --odoo-17     answer like the recorded Odoo 17 server\n",
+    "  --odoo-19     answer like the recorded Odoo 19 server (no name_get)\n",
+    "  --db-maxconn  database connections (default 64); a call takes two, and one\n",
+    "                that finds none free is refused like on a real server\n",
+    "  --hold-ms     keep each of a call's connections that long (default 0), so\n",
+    "                that concurrent calls overlap",
 );
 
 fn main() -> ExitCode {
@@ -42,6 +49,20 @@ fn main() -> ExitCode {
                 Some(name) => db = name,
                 None => {
                     eprintln!("--db needs a name\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--db-maxconn" => match args.next().map(|a| a.parse()) {
+                Some(Ok(n)) => builder = builder.db_maxconn(n),
+                _ => {
+                    eprintln!("--db-maxconn needs a number of connections like 64\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--hold-ms" => match args.next().map(|a| a.parse()) {
+                Some(Ok(ms)) => builder = builder.hold(Duration::from_millis(ms)),
+                _ => {
+                    eprintln!("--hold-ms needs a number of milliseconds like 200\n{USAGE}");
                     return ExitCode::from(2);
                 }
             },

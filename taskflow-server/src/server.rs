@@ -13,8 +13,10 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::http::Handler;
 use crate::mode::Mode;
-use crate::rpc::{self, Shared};
+use crate::pool::{DEFAULT_MAXCONN, Pool};
+use crate::rpc;
 use crate::schema::Registry;
 use crate::seed;
 use crate::store::Database;
@@ -45,13 +47,16 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Options of a server: database name, the version it imitates, address.
+/// Options of a server: database name, the version it imitates, address, connection pool size
+/// and hold.
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ServerBuilder {
     db: String,
     mode: Mode,
     listen: SocketAddr,
+    db_maxconn: usize,
+    hold: Duration,
 }
 
 impl Default for ServerBuilder {
@@ -60,6 +65,8 @@ impl Default for ServerBuilder {
             db: DEFAULT_DB.to_owned(),
             mode: Mode::default(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db_maxconn: DEFAULT_MAXCONN,
+            hold: Duration::ZERO,
         }
     }
 }
@@ -84,18 +91,72 @@ impl ServerBuilder {
         self
     }
 
+    /// Sizes the database connection pool (default 64, a real server's `db_maxconn`).
+    ///
+    /// Every call takes two connections: the HTTP layer borrows one for the whole request, the
+    /// method another while it runs. A borrow the pool cannot serve fails at once, before the
+    /// method runs, as on a real server: in the HTTP layer it is HTTP 500 with the server's
+    /// HTML error page (transcript 134), for the method it is fault 1 whose traceback ends with
+    /// `psycopg2.pool.PoolError: The Connection Pool Is Full` (transcript 133). So at most
+    /// `n / 2` calls run at once; `db_maxconn(1)` answers every call with that fault and
+    /// `db_maxconn(0)` every call with the 500 page.
+    pub fn db_maxconn(mut self, n: usize) -> Self {
+        self.db_maxconn = n;
+        self
+    }
+
+    /// Makes every call keep its connections for `hold` at each stage, so that calls overlap
+    /// and a burst fills the pool like on a real server (default: no hold).
+    ///
+    /// A call borrows the HTTP layer's connection as soon as its request is read and keeps it
+    /// for `hold`; then its method borrows a second connection and keeps it for `hold` before
+    /// running; both go back when the answer is produced. So a call holds one connection for
+    /// `hold`, then two for `hold` more, and is in flight (see [`TestServer::peak_in_flight`])
+    /// for at least twice `hold`. The waits are timers on the runtime: they occupy no thread
+    /// and no database lock.
+    ///
+    /// Without a hold, a call borrows both connections when a thread starts running it, and
+    /// gives them back when it is done: only calls running at the same instant overlap.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    ///
+    /// // Room for 8 calls at once, each in flight for at least 200 ms.
+    /// let server = taskflow_server::TestServer::builder()
+    ///     .db_maxconn(16)
+    ///     .hold(Duration::from_millis(100))
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(server.db_maxconn(), 16);
+    /// assert_eq!(server.peak_in_flight(), 0, "no call yet");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn hold(mut self, hold: Duration) -> Self {
+        self.hold = hold;
+        self
+    }
+
     /// Seeds the database, binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> io::Result<TestServer> {
         let mut db = Database::new(&self.db, Registry::builtin());
         seed::seed(&mut db);
-        let shared = rpc::shared(db, self.mode);
+        let pool = Arc::new(Pool::new(self.db_maxconn));
+        let handler = Arc::new(Handler {
+            shared: rpc::shared(db, self.mode),
+            pool: pool.clone(),
+            hold: self.hold,
+        });
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, shared.clone(), stopped));
+        let task = tokio::spawn(serve(listener, handler, stopped));
         Ok(TestServer {
             addr,
             db: self.db,
+            pool,
             stop: Some(stop),
             task,
         })
@@ -104,7 +165,7 @@ impl ServerBuilder {
 
 /// Accepts connections until told to stop; connections live in a `JoinSet`, so stopping the
 /// server (or dropping it) ends them too.
-async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+async fn serve(listener: TcpListener, handler: Arc<Handler>, mut stopped: oneshot::Receiver<()>) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -119,10 +180,13 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let shared = shared.clone();
+                let handler = handler.clone();
                 connections.spawn(async move {
-                    let service = service_fn(move |request| crate::http::handle(shared.clone(), request));
+                    let service = service_fn(move |request| crate::http::handle(handler.clone(), request));
+                    // One request per connection, like the real server (Werkzeug's, whose
+                    // answers all say `Connection: close`).
                     let _ = http1::Builder::new()
+                        .keep_alive(false)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 });
@@ -148,6 +212,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
 pub struct TestServer {
     addr: SocketAddr,
     db: String,
+    pool: Arc<Pool>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
@@ -194,6 +259,29 @@ impl TestServer {
             password: "demo".into(),
             uid: seed::DEMO_UID,
         }
+    }
+
+    /// The size of the database connection pool ([`ServerBuilder::db_maxconn`]).
+    pub fn db_maxconn(&self) -> usize {
+        self.pool.size()
+    }
+
+    /// How many calls are in flight now: from the HTTP layer's borrow of a connection until the
+    /// answer is produced. Calls refused with the HTTP 500 page never are.
+    pub fn in_flight(&self) -> usize {
+        self.pool.in_flight()
+    }
+
+    /// The most calls that were in flight at once since the server started or
+    /// [`TestServer::reset_peak_in_flight`]: how far a test's calls really overlapped.
+    pub fn peak_in_flight(&self) -> usize {
+        self.pool.peak_in_flight()
+    }
+
+    /// Restarts [`TestServer::peak_in_flight`] from the calls in flight now, to measure the
+    /// next part of a test on its own.
+    pub fn reset_peak_in_flight(&self) {
+        self.pool.reset_peak_in_flight();
     }
 
     /// Stops accepting connections and ends the open ones.
