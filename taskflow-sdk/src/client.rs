@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::Url;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -20,6 +21,10 @@ use crate::xmlrpc::{self, DecodeError, DecodeErrorKind, Limits, Response, Value}
 
 /// Default maximum response size: 128 MiB.
 const DEFAULT_MAX_RESPONSE_SIZE: u64 = 128 * 1024 * 1024;
+
+/// Requests a client has in flight at most, unless told otherwise: a real server's default pool
+/// (64 connections, two per call) serves this many with room for other clients.
+const DEFAULT_MAX_IN_FLIGHT: usize = 16;
 
 /// A client of one server: a pool of keep-alive connections and its settings.
 ///
@@ -109,6 +114,11 @@ impl Client {
     /// The retry policy in force.
     pub fn retry_policy(&self) -> &RetryPolicy {
         self.inner.transport.retry_policy()
+    }
+
+    /// The most requests this client has in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.inner.transport.max_in_flight()
     }
 
     /// `common.version()`: the server's version. Retried on transient failures.
@@ -205,6 +215,7 @@ impl Client {
             request_bytes = Empty,
             response_bytes = Empty,
             attempts = Empty,
+            queued_ms = Empty,
             duration_ms = Empty,
             outcome = Empty,
         );
@@ -228,20 +239,40 @@ impl Client {
                 Ordering::Relaxed,
             );
             span.record("request_bytes", body.len());
-            let bytes = self
-                .inner
-                .transport
-                .post(&endpoint.url, body, idempotent, &call, &span)
-                .await?;
-            match xmlrpc::decode_response::<R>(&bytes, &self.inner.limits) {
-                Ok(Response::Success(value)) => Ok(value),
-                Ok(Response::Fault(raw)) => {
-                    Err(Error::from_fault(Fault::from_raw(raw), call.clone()))
-                }
-                Err(source) => Err(Error::Decode {
-                    source,
-                    call: call.clone(),
-                }),
+            let body = Bytes::from(body);
+            let transport = &self.inner.transport;
+            let policy = transport.retry_policy();
+            let mut queued = Duration::ZERO;
+            let mut retry = 0;
+            loop {
+                let result = match transport
+                    .send(&endpoint.url, body.clone(), &call, &mut queued)
+                    .await
+                {
+                    Ok(bytes) => {
+                        span.record("response_bytes", bytes.len());
+                        self.decode::<R>(&bytes, &call)
+                    }
+                    Err(e) => Err(e),
+                };
+                Transport::record(&span, retry + 1, queued);
+                let Err(e) = result else {
+                    transport.recycle(body);
+                    return result;
+                };
+                let Some(delay) = policy.next_retry(&e, idempotent, retry, started.elapsed())
+                else {
+                    return Err(e);
+                };
+                tracing::debug!(
+                    retry = retry + 1,
+                    delay_ms = delay.as_secs_f64() * 1000.0,
+                    cause = ?e.retry_cause(),
+                    error = %e,
+                    "sending the call again"
+                );
+                tokio::time::sleep(delay).await;
+                retry += 1;
             }
         }
         .instrument(span.clone())
@@ -255,6 +286,20 @@ impl Client {
             Err(e) => tracing::debug!(outcome, duration_ms = elapsed, error = %e, "call failed"),
         });
         result
+    }
+}
+
+impl Client {
+    /// A response body as the call's result, or its fault as an error.
+    fn decode<R: DeserializeOwned>(&self, bytes: &[u8], call: &CallInfo) -> Result<R> {
+        match xmlrpc::decode_response::<R>(bytes, &self.inner.limits) {
+            Ok(Response::Success(value)) => Ok(value),
+            Ok(Response::Fault(raw)) => Err(Error::from_fault(Fault::from_raw(raw), call.clone())),
+            Err(source) => Err(Error::Decode {
+                source,
+                call: call.clone(),
+            }),
+        }
     }
 }
 
@@ -359,6 +404,7 @@ pub struct ClientBuilder {
     max_response_size: u64,
     max_depth: usize,
     retry: RetryPolicy,
+    max_in_flight: usize,
     root_certificates: Vec<Result<Vec<reqwest::Certificate>>>,
     built_in_roots: bool,
     no_proxy: bool,
@@ -376,6 +422,7 @@ impl Default for ClientBuilder {
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             max_depth: Limits::default().max_depth,
             retry: RetryPolicy::default(),
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             root_certificates: Vec::new(),
             built_in_roots: true,
             no_proxy: false,
@@ -391,6 +438,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_size", &self.max_response_size)
             .field("retry", &self.retry)
+            .field("max_in_flight", &self.max_in_flight)
             .finish_non_exhaustive()
     }
 }
@@ -452,9 +500,21 @@ impl ClientBuilder {
         self
     }
 
-    /// When and how to retry calls that are safe to repeat.
+    /// When to send failed calls again, and for how long (see the
+    /// [retry table](crate::transport#the-retry-table)).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// The most requests the client has in flight at once, across all its sessions, loaders
+    /// and streams (default 16, at least 1). Callers beyond it wait for a request to finish.
+    ///
+    /// A real server serves a call with two of its database connections (64 by default) and
+    /// refuses calls beyond them: keep the sum over all clients of a server below half its
+    /// `db_maxconn`.
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.max_in_flight = requests;
         self
     }
 
@@ -501,6 +561,12 @@ impl ClientBuilder {
 
     /// Builds the client, reporting the first configuration error.
     pub fn build(self) -> Result<Client> {
+        if self.max_in_flight == 0 {
+            return Err(Error::builder(
+                "max_in_flight is 0: allow at least one request in flight",
+                None,
+            ));
+        }
         let raw = self
             .url
             .as_deref()
@@ -581,6 +647,7 @@ impl ClientBuilder {
                     TransportConfig {
                         max_response_size: self.max_response_size,
                         retry: self.retry,
+                        max_in_flight: self.max_in_flight,
                     },
                 ),
                 limits,

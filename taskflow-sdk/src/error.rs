@@ -9,6 +9,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use crate::transport::RetryCause;
 use crate::xmlrpc::{DecodeError, EncodeError, FaultCode, RawFault};
 
 type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -244,6 +245,31 @@ impl Fault {
     /// The server's message: for a traceback, the exception's message; else the `faultString`.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The faults that say the call never ran or was rolled back (see
+    /// [`Error::retry_cause`]).
+    fn retry_cause(&self) -> Option<RetryCause> {
+        let exception = self.exception.as_deref()?;
+        let message = self.message.as_str();
+        match exception {
+            // Raised while borrowing a database connection, before the method (133).
+            "psycopg2.pool.PoolError" => Some(RetryCause::NeverRan),
+            // The database refused a new connection; an unknown database is the same type.
+            "psycopg2.OperationalError"
+                if (message.contains("remaining connection slots are reserved")
+                    || message.contains("too many clients"))
+                    && !message.contains("does not exist") =>
+            {
+                Some(RetryCause::NeverRan)
+            }
+            // Concurrency failures the server gave up retrying: its transaction is rolled back.
+            "psycopg2.errors.SerializationFailure"
+            | "psycopg2.errors.DeadlockDetected"
+            | "psycopg2.errors.LockNotAvailable"
+            | "psycopg2.extensions.TransactionRollbackError" => Some(RetryCause::RolledBack),
+            _ => None,
+        }
     }
 
     /// The full Python traceback, when the server sent one.
@@ -560,13 +586,27 @@ impl Error {
         matches!(self, Error::Builder { .. })
     }
 
-    /// A failure worth retrying for a call that is safe to repeat: connection failures,
-    /// timeouts, a broken connection, and HTTP 502, 503, 504.
+    /// A failure that sending the call again may overcome: it has a [`RetryCause`]. Whether a
+    /// given call is sent again depends on the cause and the method (see
+    /// [`Error::retry_cause`]).
     pub fn is_transient(&self) -> bool {
+        self.retry_cause().is_some()
+    }
+
+    /// Why the call may succeed if sent again, by what the failure shows the server did with
+    /// it; `None` when sending it again would fail the same way. The
+    /// [retry table](crate::transport#the-retry-table) says which causes are retried for which
+    /// methods.
+    pub fn retry_cause(&self) -> Option<RetryCause> {
         match self {
-            Error::Timeout { .. } | Error::Connect { .. } | Error::Transport { .. } => true,
-            Error::Status { status, .. } => matches!(status, 502..=504),
-            _ => false,
+            // No connection was made: the request was never sent.
+            Error::Connect { .. } => Some(RetryCause::NeverRan),
+            Error::Timeout { .. } | Error::Transport { .. } => Some(RetryCause::MayHaveRun),
+            Error::Status { status, .. } => {
+                matches!(status, 500 | 502..=504).then_some(RetryCause::MayHaveRun)
+            }
+            Error::Fault { fault, .. } => fault.retry_cause(),
+            _ => None,
         }
     }
 }

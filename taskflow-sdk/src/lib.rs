@@ -62,6 +62,7 @@ pub mod load;
 pub mod model;
 pub mod selection;
 pub mod stream;
+pub mod transport;
 pub mod xmlrpc;
 
 #[doc(hidden)]
@@ -73,14 +74,13 @@ mod error;
 mod kwargs;
 mod secret;
 mod session;
-mod transport;
 
 pub use client::{Client, ClientBuilder, ServerVersion};
 pub use error::{CallInfo, Error, Fault, FaultKind, Result};
 pub use kwargs::Kwargs;
 pub use secret::Secret;
 pub use session::Session;
-pub use transport::RetryPolicy;
+pub use transport::{RetryCause, RetryPolicy};
 
 pub use domain::Domain;
 pub use fields::{Binary, Command, Date, DateTime, Id, Many2many, Many2one, One2many};

@@ -1,13 +1,40 @@
-//! HTTP transport: POSTs XML bodies over a pooled keep-alive reqwest client, enforces the
-//! maximum response size while the body streams in, and retries calls that are safe to repeat.
+//! HTTP transport: POSTs XML bodies over a pooled reqwest client, bounds the requests a client
+//! has in flight, enforces the maximum response size while the body streams in, and decides which
+//! failed calls are sent again.
+//!
+//! # The retry table
+//!
+//! A failed call is sent again only when the failure shows what the server did with it. Each
+//! cause is retried with backoff until the policy's deadline ([`RetryPolicy::deadline`], 10 s
+//! by default: long enough for a read to ride out a server restart of a few seconds).
+//!
+//! | Cause ([`RetryCause`]) | Failures | Retried for |
+//! |---|---|---|
+//! | [`NeverRan`](RetryCause::NeverRan): the method never ran | the pool fault `psycopg2.pool.PoolError: The Connection Pool Is Full` (odoo-17/133, raised while borrowing a connection); a database refusing a new connection (`OperationalError` saying "remaining connection slots are reserved" or "too many clients"); no connection could be made (refused, unreachable: the request was never sent) | every method, `create` included |
+//! | [`RolledBack`](RetryCause::RolledBack): the server rolled the call back | a concurrency failure left after the server's own retries (`SerializationFailure`, `DeadlockDetected`, `LockNotAvailable`, `TransactionRollbackError`) | every method: the transaction was rolled back, so nothing of the call stays, and the server itself retries these on every method |
+//! | [`MayHaveRun`](RetryCause::MayHaveRun): the answer was lost | HTTP 500 (a real server answers faults with HTTP 200; its 500 is a generic page, 134, also produced by a crash after the method ran); HTTP 502, 503, 504; a timeout; a connection reset or closed mid-exchange | read-only methods (`read`, `search`, `search_read`, `search_count`, `fields_get`, `name_get`, `name_search`, `default_get`, those added with [`RetryPolicy::idempotent_method`]) and `version`/`authenticate`; and the bulk loader's chunks whose rows all carry an external id, since loading them again updates the same records |
+//!
+//! Everything else is not retried: faults (access, missing records, user and server errors),
+//! an unknown database (also an `OperationalError`, saying "does not exist": 006, 071), bodies
+//! that do not decode, and responses over the size limit.
+//!
+//! # Requests in flight
+//!
+//! A client sends at most [`ClientBuilder::max_in_flight`](crate::ClientBuilder::max_in_flight)
+//! requests at once (16 by default), across all of its sessions, loaders and streams: a real
+//! server refuses work beyond its connection pool (64 connections, two per call), so a burst of
+//! 200 calls must queue in the client rather than fail on the server. Callers beyond the bound
+//! wait; the wait shows in the call's span as `queued_ms`.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::Url;
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use tokio::sync::Semaphore;
 use tracing::Span;
 
 use crate::error::{CallInfo, Error, Result};
@@ -24,21 +51,32 @@ const READ_ONLY_METHODS: &[&str] = &[
     "default_get",
 ];
 
-/// When to retry a call after a transient failure (connection failure, timeout, broken
-/// connection, HTTP 502/503/504), and how long to wait in between.
+/// Why a failed call may be sent again: what the failure shows the server did with it (see the
+/// [retry table](self#the-retry-table)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryCause {
+    /// The method never ran: safe to send again, whatever the method.
+    NeverRan,
+    /// The server rolled the call's transaction back: nothing of it stays.
+    RolledBack,
+    /// The call may have run and its answer was lost: only calls that are safe to repeat are
+    /// sent again.
+    MayHaveRun,
+}
+
+/// When to send a failed call again, and how long to keep trying: the
+/// [retry table](self#the-retry-table) and a time budget.
 ///
-/// Only calls that are safe to repeat are retried: `version`, `authenticate`, and the read-only
-/// model methods `read`, `search`, `search_read`, `search_count`, `fields_get`, `name_get`,
-/// `name_search`, `default_get`, plus any added with [`RetryPolicy::idempotent_method`]. `create`,
-/// `write`, `unlink` and every other method are sent once: the server may have done the work
-/// even when the answer was lost.
+/// Retries wait with exponential backoff and jitter, and none starts after the deadline,
+/// counted from the call's first attempt.
 ///
 /// ```
 /// use std::time::Duration;
 /// use taskflow_sdk::RetryPolicy;
 ///
 /// let policy = RetryPolicy::default()
-///     .max_retries(4)
+///     .deadline(Duration::from_secs(30))
 ///     .backoff(Duration::from_millis(50), Duration::from_secs(2))
 ///     .idempotent_method("read_group");
 /// assert!(policy.is_idempotent("read_group"));
@@ -47,17 +85,19 @@ const READ_ONLY_METHODS: &[&str] = &[
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use]
 pub struct RetryPolicy {
-    max_retries: u32,
+    deadline: Duration,
+    max_retries: Option<u32>,
     initial_backoff: Duration,
     max_backoff: Duration,
     extra_idempotent: Vec<String>,
 }
 
 impl Default for RetryPolicy {
-    /// Two retries, backing off from 100 ms up to 2 s.
+    /// Retries until 10 s after the first attempt, backing off from 100 ms up to 2 s.
     fn default() -> Self {
         RetryPolicy {
-            max_retries: 2,
+            deadline: Duration::from_secs(10),
+            max_retries: None,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(2),
             extra_idempotent: Vec::new(),
@@ -71,9 +111,17 @@ impl RetryPolicy {
         RetryPolicy::default().max_retries(0)
     }
 
-    /// How many times a call may be repeated after the first attempt.
+    /// The time budget of a call's retries, from its first attempt: no retry starts after it
+    /// (default 10 s).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// At most this many retries of a call, within the deadline (default: no count, only the
+    /// deadline).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
+        self.max_retries = Some(retries);
         self
     }
 
@@ -91,14 +139,36 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether `method` (a model method of `execute_kw`) may be retried.
+    /// Whether `method` (a model method of `execute_kw`) may be repeated when its answer was
+    /// lost ([`RetryCause::MayHaveRun`]).
     pub fn is_idempotent(&self, method: &str) -> bool {
         READ_ONLY_METHODS.contains(&method) || self.extra_idempotent.iter().any(|m| m == method)
     }
 
-    /// The configured number of retries.
-    pub fn retries(&self) -> u32 {
-        self.max_retries
+    /// The configured time budget.
+    pub fn budget(&self) -> Duration {
+        self.deadline
+    }
+
+    /// How long to wait before sending a call again after `error`, or `None` to give up: the
+    /// call failed `retry + 1` times, the first attempt started `elapsed` ago, and
+    /// `idempotent` says whether the call may be repeated when its answer was lost.
+    pub fn next_retry(
+        &self,
+        error: &Error,
+        idempotent: bool,
+        retry: u32,
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        let allowed = match error.retry_cause()? {
+            RetryCause::NeverRan | RetryCause::RolledBack => true,
+            RetryCause::MayHaveRun => idempotent,
+        };
+        if !allowed || self.max_retries.is_some_and(|max| retry >= max) {
+            return None;
+        }
+        let delay = self.delay(retry);
+        (elapsed.saturating_add(delay) <= self.deadline).then_some(delay)
     }
 
     fn delay(&self, retry: u32) -> Duration {
@@ -118,6 +188,7 @@ impl RetryPolicy {
 pub(crate) struct TransportConfig {
     pub(crate) max_response_size: u64,
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_in_flight: usize,
 }
 
 /// POSTs XML-RPC bodies.
@@ -126,6 +197,9 @@ pub(crate) struct Transport {
     http: reqwest::Client,
     max_response_size: u64,
     retry: RetryPolicy,
+    /// One permit per request in flight, shared by everything the client sends.
+    in_flight: Arc<Semaphore>,
+    max_in_flight: usize,
     /// Request bodies sent and given back, for the next requests to encode into: a bulk load
     /// sends megabyte bodies one after another, and a fresh allocation of that size comes from
     /// the system zeroed and page-faulted in each time (a tenth of a load's client CPU).
@@ -145,6 +219,8 @@ impl Transport {
             http,
             max_response_size: config.max_response_size,
             retry: config.retry,
+            in_flight: Arc::new(Semaphore::new(config.max_in_flight)),
+            max_in_flight: config.max_in_flight,
             spare_bodies: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -190,46 +266,35 @@ impl Transport {
         self.max_response_size
     }
 
-    /// Sends `body` to `url` and returns the response body, retrying transient failures when
-    /// `idempotent`. Records `attempts` and `response_bytes` on `span`.
-    pub(crate) async fn post(
+    pub(crate) fn max_in_flight(&self) -> usize {
+        self.max_in_flight
+    }
+
+    /// Sends `body` to `url` once, within the in-flight bound, and returns the response body.
+    /// Adds the time spent waiting for the bound to `queued`.
+    pub(crate) async fn send(
         &self,
         url: &Url,
-        body: Vec<u8>,
-        idempotent: bool,
+        body: Bytes,
         call: &CallInfo,
-        span: &Span,
+        queued: &mut Duration,
     ) -> Result<Vec<u8>> {
-        let body = Bytes::from(body);
-        let retries = if idempotent {
-            self.retry.max_retries
-        } else {
-            0
-        };
-        let mut attempt = 0;
-        loop {
-            let result = self.attempt(url, body.clone(), call).await;
-            span.record("attempts", attempt + 1);
-            match result {
-                Ok(bytes) => {
-                    span.record("response_bytes", bytes.len());
-                    self.give_back(body);
-                    return Ok(bytes);
-                }
-                Err(e) if attempt < retries && e.is_transient() => {
-                    let delay = self.retry.delay(attempt);
-                    tracing::debug!(
-                        attempt = attempt + 1,
-                        delay_ms = delay.as_secs_f64() * 1000.0,
-                        error = %e,
-                        "transient failure, retrying"
-                    );
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        let waiting = Instant::now();
+        // The semaphore is never closed, so acquiring only waits.
+        let _permit = self.in_flight.acquire().await.ok();
+        *queued += waiting.elapsed();
+        self.attempt(url, body, call).await
+    }
+
+    /// Keeps a body whose call is over for the next requests to encode into.
+    pub(crate) fn recycle(&self, body: Bytes) {
+        self.give_back(body);
+    }
+
+    /// Records the attempts and the time queued on a call's span.
+    pub(crate) fn record(span: &Span, attempts: u32, queued: Duration) {
+        span.record("attempts", attempts);
+        span.record("queued_ms", queued.as_secs_f64() * 1000.0);
     }
 
     async fn attempt(&self, url: &Url, body: Bytes, call: &CallInfo) -> Result<Vec<u8>> {
@@ -344,6 +409,7 @@ mod tests {
             TransportConfig {
                 max_response_size: 1 << 20,
                 retry: RetryPolicy::default(),
+                max_in_flight: 16,
             },
         )
     }
@@ -408,6 +474,148 @@ mod tests {
                 "{d9:?}"
             );
         }
+    }
+
+    fn fault(code: i64, string: &str) -> Error {
+        Error::from_fault(
+            crate::Fault::from_raw(crate::xmlrpc::RawFault {
+                code: crate::xmlrpc::FaultCode::Int(code),
+                string: string.to_owned(),
+            }),
+            CallInfo::new(
+                "http://127.0.0.1/xmlrpc/2/object",
+                Some("crm.lead"),
+                "create",
+            ),
+        )
+    }
+
+    fn traceback(last_line: &str) -> String {
+        format!(
+            "Traceback (most recent call last):\n  File \"odoo/sql_db.py\", line 1\n{last_line}\n"
+        )
+    }
+
+    fn status(code: u16) -> Error {
+        Error::Status {
+            status: code,
+            excerpt: String::new(),
+            call: CallInfo::new("http://127.0.0.1/xmlrpc/2/object", Some("crm.lead"), "read"),
+        }
+    }
+
+    #[test]
+    fn the_retry_table_sorts_failures_by_cause() {
+        use RetryCause::*;
+        let cases: Vec<(Error, Option<RetryCause>)> = vec![
+            (
+                fault(
+                    1,
+                    &traceback("psycopg2.pool.PoolError: The Connection Pool Is Full"),
+                ),
+                Some(NeverRan),
+            ),
+            (
+                fault(
+                    1,
+                    &traceback(
+                        "psycopg2.OperationalError: connection to server failed: FATAL:  \
+                         remaining connection slots are reserved for non-replication superuser \
+                         connections",
+                    ),
+                ),
+                Some(NeverRan),
+            ),
+            (
+                fault(
+                    1,
+                    &traceback(
+                        "psycopg2.OperationalError: FATAL:  sorry, too many clients already",
+                    ),
+                ),
+                Some(NeverRan),
+            ),
+            (
+                // An unknown database is the same type, and never worth another try (071).
+                fault(
+                    1,
+                    &traceback(
+                        "psycopg2.OperationalError: connection to server on socket \
+                         \"/var/run/postgresql/.s.PGSQL.5432\" failed: FATAL:  database \
+                         \"nope\" does not exist",
+                    ),
+                ),
+                None,
+            ),
+            (
+                fault(
+                    1,
+                    &traceback(
+                        "psycopg2.errors.SerializationFailure: could not serialize access due to \
+                         concurrent update",
+                    ),
+                ),
+                Some(RolledBack),
+            ),
+            (
+                fault(
+                    1,
+                    &traceback("psycopg2.errors.DeadlockDetected: deadlock detected"),
+                ),
+                Some(RolledBack),
+            ),
+            (fault(1, &traceback("ValueError: Invalid field 'x'")), None),
+            (fault(2, "Record does not exist or has been deleted."), None),
+            (fault(3, "Access Denied"), None),
+            (fault(4, "You are not allowed to access 'Model Data'"), None),
+            (status(500), Some(MayHaveRun)),
+            (status(502), Some(MayHaveRun)),
+            (status(503), Some(MayHaveRun)),
+            (status(504), Some(MayHaveRun)),
+            (status(404), None),
+            (status(405), None),
+        ];
+        for (error, cause) in cases {
+            assert_eq!(error.retry_cause(), cause, "{error}");
+            assert_eq!(error.is_transient(), cause.is_some(), "{error}");
+        }
+    }
+
+    #[test]
+    fn causes_decide_which_methods_retry_until_the_deadline() {
+        let policy = RetryPolicy::default()
+            .backoff(Duration::from_millis(100), Duration::from_millis(100))
+            .deadline(Duration::from_secs(1));
+        let pool = fault(
+            1,
+            &traceback("psycopg2.pool.PoolError: The Connection Pool Is Full"),
+        );
+        let lost = status(502);
+        let zero = Duration::ZERO;
+        // Never ran: any method. May have run: only idempotent ones.
+        assert!(policy.next_retry(&pool, false, 0, zero).is_some());
+        assert!(policy.next_retry(&lost, true, 0, zero).is_some());
+        assert!(policy.next_retry(&lost, false, 0, zero).is_none());
+        // No retry starts after the deadline, however many came before.
+        assert!(
+            policy
+                .next_retry(&lost, true, 40, Duration::from_millis(850))
+                .is_some()
+        );
+        assert!(
+            policy
+                .next_retry(&lost, true, 0, Duration::from_millis(960))
+                .is_none()
+        );
+        // A count, when set, stops earlier.
+        let counted = policy.clone().max_retries(2);
+        assert!(counted.next_retry(&lost, true, 1, zero).is_some());
+        assert!(counted.next_retry(&lost, true, 2, zero).is_none());
+        assert!(
+            RetryPolicy::never()
+                .next_retry(&pool, true, 0, zero)
+                .is_none()
+        );
     }
 
     #[test]

@@ -321,12 +321,18 @@ async fn connection_refused_is_a_connect_error() {
     };
     let client = Client::builder()
         .url(&format!("http://127.0.0.1:{port}"))
-        .retry_policy(RetryPolicy::default().backoff(ms(1), ms(2)))
+        .retry_policy(
+            RetryPolicy::default()
+                .backoff(ms(1), ms(2))
+                .deadline(ms(50)),
+        )
         .build()
         .unwrap();
     let err = client.version().await.unwrap_err();
     assert!(err.is_connect(), "{err:?}");
     assert!(err.is_transient());
+    // Nothing was sent: any call may be sent again.
+    assert_eq!(err.retry_cause(), Some(taskflow_sdk::RetryCause::NeverRan));
     let text = err.to_string();
     assert!(
         text.starts_with(&format!(
