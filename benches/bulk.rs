@@ -174,7 +174,7 @@ async fn sdk_load(url: &str, n: usize, chunk: usize, concurrency: usize) -> Meas
         .expect("load");
     assert!(report.is_complete(), "{:?}", report.failed.first());
     Measure {
-        rows: (report.created + report.updated) as usize,
+        rows: report.imported as usize,
         wall: wall.elapsed(),
         cpu: cpu_time() - cpu,
     }

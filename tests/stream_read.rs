@@ -29,7 +29,7 @@ async fn seed(session: &taskflow_sdk::Session, prefix: &str, n: usize) {
         .run(rows)
         .await
         .expect("seed loads");
-    assert_eq!(report.created as usize, n);
+    assert_eq!(report.imported as usize, n);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,10 +8,29 @@
 //! The server rejects a whole chunk when any row is bad (`ids: false`, one message per bad row,
 //! numbered within the chunk). The [`Loader`] maps those back to global row numbers and external
 //! ids, and with [`ErrorPolicy::SkipInvalid`] resends the chunk without them so the good rows land.
+//!
+//! # Calls the loader makes on its own
+//!
+//! Besides the `load` calls, which need the rights to create and write records of the model, the
+//! loader makes only calls that need no more than those, or that it does without:
+//!
+//! | Call | Why | Rights it needs |
+//! |---|---|---|
+//! | `ir.model.data.check_access_rights('read', raise_exception=False)`, once per run | to learn whether it may count created and updated rows | none: anyone may ask |
+//! | `ir.model.data.search_count`, once per chunk and module | to count the rows whose external id the server knows (updates) | reading `ir.model.data`, which real servers grant administrators only (odoo-17/118); made only when the probe above says yes |
+//!
+//! A normal user's import runs the same; only [`LoadReport::created`] and
+//! [`LoadReport::updated`] are `None` (unknown), never a guess. An access error from a count
+//! turns them to `None` too, and never fails the import.
+//!
+//! Chunks are sent again as the client's [retry table](crate::transport#the-retry-table) says:
+//! besides the failures any call is retried on, a chunk whose rows all carry an external id is
+//! sent again when its answer was lost, since loading it again updates the same records.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, Stream, StreamExt};
@@ -78,10 +97,14 @@ impl fmt::Display for RowError {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoadReport {
-    /// Rows that created a record.
-    pub created: u64,
-    /// Rows that updated a record already known by its external id.
-    pub updated: u64,
+    /// Rows the server accepted (created or updated a record).
+    pub imported: u64,
+    /// Rows that created a record; `None` when the loader could not tell (see
+    /// [calls the loader makes on its own](self#calls-the-loader-makes-on-its-own)).
+    pub created: Option<u64>,
+    /// Rows that updated a record already known by its external id; `None` when the loader
+    /// could not tell.
+    pub updated: Option<u64>,
     /// Rows that did not land, with the reason.
     pub failed: Vec<RowError>,
     /// Chunks sent (not counting resends).
@@ -96,6 +119,34 @@ pub struct LoadReport {
     pub duration: Duration,
 }
 
+/// One line: `99997 imported (99997 created, 0 updated), 3 failed, 20 chunks (0 resent) in
+/// 712.3ms`, with "created and updated unknown" where the loader could not tell.
+impl fmt::Display for LoadReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} imported (", self.imported)?;
+        match (self.created, self.updated) {
+            (Some(created), Some(updated)) => write!(f, "{created} created, {updated} updated")?,
+            _ => f.write_str("created and updated unknown")?,
+        }
+        write!(
+            f,
+            "), {} failed, {} chunks ({} resent) in {:.1?}",
+            self.failed.len(),
+            self.chunks,
+            self.chunks_retried,
+            self.duration
+        )?;
+        if self.stopped {
+            write!(
+                f,
+                ", stopped ({} good rows not imported)",
+                self.not_imported
+            )?;
+        }
+        Ok(())
+    }
+}
+
 impl LoadReport {
     /// True when every row landed.
     pub fn is_complete(&self) -> bool {
@@ -106,7 +157,7 @@ impl LoadReport {
     pub fn rows_per_sec(&self) -> f64 {
         let secs = self.duration.as_secs_f64();
         if secs > 0.0 {
-            (self.created + self.updated) as f64 / secs
+            self.imported as f64 / secs
         } else {
             0.0
         }
@@ -178,7 +229,7 @@ impl Columns {
 ///     .progress(|p| eprintln!("{} rows, {:.0}/s", p.rows_done, p.rows_per_sec))
 ///     .run(rows)
 ///     .await?;
-/// println!("{} created, {} updated, {} failed", report.created, report.updated, report.failed.len());
+/// println!("{} imported ({:?} created), {} failed", report.imported, report.created, report.failed.len());
 /// # Ok(()) }
 /// ```
 #[must_use = "a Loader does nothing until `run` is awaited"]
@@ -191,9 +242,10 @@ pub struct Loader {
     chunk_size: usize,
     concurrency: usize,
     policy: ErrorPolicy,
-    max_retries: u32,
-    retry_backoff: Duration,
     count_updates: bool,
+    /// Whether this run counts created and updated rows: asked for, allowed by the server, and
+    /// no count refused since.
+    counting: std::sync::atomic::AtomicBool,
     progress: Option<ProgressFn>,
     claims: Claims,
 }
@@ -307,9 +359,8 @@ impl Session {
             chunk_size: DEFAULT_CHUNK_SIZE,
             concurrency: DEFAULT_CONCURRENCY,
             policy: ErrorPolicy::default(),
-            max_retries: 3,
-            retry_backoff: Duration::from_millis(200),
             count_updates: true,
+            counting: std::sync::atomic::AtomicBool::new(false),
             progress: None,
             claims: Claims::default(),
         }
@@ -373,8 +424,9 @@ struct LoadResult {
 /// What became of one chunk.
 #[derive(Default)]
 struct ChunkOutcome {
-    created: u64,
+    imported: u64,
     not_imported: u64,
+    /// Of the imported rows, those that updated a record (while counting).
     updated: u64,
     failed: Vec<RowError>,
     retried: u64,
@@ -400,16 +452,9 @@ impl Loader {
         self
     }
 
-    /// Resends of a chunk after transport failures (only for chunks whose rows all have an
-    /// external id), and the first backoff (doubled each time).
-    pub fn retries(mut self, max_retries: u32, backoff: Duration) -> Self {
-        self.max_retries = max_retries;
-        self.retry_backoff = backoff;
-        self
-    }
-
     /// Whether to tell created from updated rows, at the cost of one `ir.model.data` lookup per
-    /// chunk (default on). Off, every accepted row counts as created.
+    /// chunk (default on), where the user may read external ids. Off, or where they may not,
+    /// [`LoadReport::created`] and [`LoadReport::updated`] are `None`.
     ///
     /// The counts are exact for ids the server knew before, and for ids repeated within a chunk
     /// or across chunks in flight together. One case stays approximate: a chunk counts an
@@ -476,7 +521,8 @@ impl Loader {
                 }
             },
         );
-        this.collect(started, chunks).await
+        this.prepare_counts(true).await?;
+        this.collect(started, true, chunks).await
     }
 
     /// Imports every row of an async stream, pulling only as many as the chunks in flight need.
@@ -502,31 +548,63 @@ impl Loader {
                     .await
             }
         });
-        this.collect(started, chunks).await
+        let ids = this.id_column.is_some();
+        this.prepare_counts(ids).await?;
+        this.collect(started, ids, chunks).await
+    }
+
+    /// Decides whether this run counts created and updated rows: only when asked, when the rows
+    /// carry external ids, and when the user may read them (`ir.model.data`), which the server
+    /// answers without needing any right. A refusal is no error: the counts are then unknown.
+    async fn prepare_counts(&self, ids: bool) -> Result<()> {
+        let mut counting = self.count_updates && ids;
+        if counting {
+            let allowed = self
+                .session
+                .execute_kw::<bool>(
+                    "ir.model.data",
+                    "check_access_rights",
+                    ("read",),
+                    Kwargs::new().insert("raise_exception", false),
+                )
+                .await;
+            counting = match allowed {
+                Ok(allowed) => allowed,
+                Err(e) if e.is_fault() => {
+                    tracing::debug!(error = %e, "cannot tell created from updated rows");
+                    false
+                }
+                Err(e) => return Err(e),
+            };
+        }
+        self.counting.store(counting, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Runs the chunk futures with bounded concurrency, in order, and adds up the report.
     async fn collect<F>(
         &self,
         started: Instant,
+        ids: bool,
         chunks: impl Stream<Item = F>,
     ) -> Result<LoadReport>
     where
         F: std::future::Future<Output = Result<ChunkOutcome>>,
     {
         let mut report = LoadReport::default();
+        let mut updated = 0;
         let mut chunks = std::pin::pin!(chunks.buffered(self.concurrency));
         while let Some(outcome) = chunks.next().await {
             let outcome = outcome?;
             report.chunks += 1;
-            report.created += outcome.created;
-            report.updated += outcome.updated;
+            report.imported += outcome.imported;
+            updated += outcome.updated;
             report.chunks_retried += outcome.retried;
             report.not_imported += outcome.not_imported;
             report.failed.extend(outcome.failed);
             if let Some(callback) = &self.progress {
                 let elapsed = started.elapsed();
-                let done = report.created + report.updated;
+                let done = report.imported;
                 callback(&Progress {
                     rows_done: done,
                     rows_failed: report.failed.len() as u64,
@@ -540,6 +618,12 @@ impl Loader {
             }
         }
         report.failed.sort_by_key(|e| e.row);
+        if !ids {
+            // Without external ids every accepted row creates a record.
+            (report.created, report.updated) = (Some(report.imported), Some(0));
+        } else if self.counting.load(Ordering::Relaxed) {
+            (report.created, report.updated) = (Some(report.imported - updated), Some(updated));
+        }
         report.duration = started.elapsed();
         Ok(report)
     }
@@ -585,8 +669,17 @@ impl Loader {
         while !pending.is_empty() {
             // Counted before each attempt: a rejected chunk changed nothing on the server, and
             // its resend holds fewer rows.
-            let updates = if self.count_updates && columns.id.is_some() {
-                self.count_updates_in(base, columns, &pending).await?
+            let updates = if self.counting.load(Ordering::Relaxed) {
+                match self.count_updates_in(base, columns, &pending).await {
+                    Ok(updates) => updates,
+                    Err(e) if e.fault_kind() == Some(crate::FaultKind::AccessError) => {
+                        // Rights changed under the run: the counts are unknown, the rows load.
+                        tracing::debug!(error = %e, "cannot count updates any more");
+                        self.counting.store(false, Ordering::Relaxed);
+                        0
+                    }
+                    Err(e) => return Err(e),
+                }
             } else {
                 0
             };
@@ -598,7 +691,7 @@ impl Loader {
                 Err(e) if e.is_transient() => {
                     // The chunk could not be delivered (and was not, or no longer, retried).
                     let why = if idempotent {
-                        format!("not delivered after {} retries: {e}", self.max_retries)
+                        format!("not delivered within the retry deadline: {e}")
                     } else {
                         format!(
                             "not delivered and not retried, since not every row has an external \
@@ -621,7 +714,7 @@ impl Loader {
             match result.ids {
                 Some(_) => {
                     outcome.updated += updates;
-                    outcome.created += pending.len() as u64 - updates;
+                    outcome.imported += pending.len() as u64;
                     return Ok(outcome);
                 }
                 None => {
@@ -690,6 +783,8 @@ impl Loader {
         Ok(outcome)
     }
 
+    /// Loads one chunk, sending it again as the client's retry table says; `idempotent` chunks
+    /// (every row with an external id) also when the answer was lost.
     async fn call_with_retries<R: LoadRow>(
         &self,
         header: &[String],
@@ -697,23 +792,28 @@ impl Loader {
         idempotent: bool,
         retried: &mut u64,
     ) -> Result<LoadResult> {
-        let mut backoff = self.retry_backoff;
-        let mut attempt = 0;
+        let policy = self.session.client().retry_policy().clone();
+        let started = Instant::now();
+        let mut retry = 0;
         loop {
             let result = self
                 .session
                 .execute_kw::<LoadResult>(&self.model, "load", (header, rows), Kwargs::new())
                 .await;
-            match result {
-                Err(e) if e.is_transient() && idempotent && attempt < self.max_retries => {
-                    attempt += 1;
-                    *retried += 1;
-                    tracing::warn!(model = %self.model, attempt, error = %e, "resending load chunk");
-                    tokio::time::sleep(backoff).await;
-                    backoff = backoff.saturating_mul(2);
-                }
-                other => return other,
+            let Err(e) = &result else {
+                return result;
+            };
+            // The client already sent the call again for the causes every method retries on.
+            if e.retry_cause() != Some(crate::RetryCause::MayHaveRun) {
+                return result;
             }
+            let Some(delay) = policy.next_retry(e, idempotent, retry, started.elapsed()) else {
+                return result;
+            };
+            retry += 1;
+            *retried += 1;
+            tracing::warn!(model = %self.model, retry, error = %e, "resending load chunk");
+            tokio::time::sleep(delay).await;
         }
     }
 

@@ -4,6 +4,13 @@
 //! (`fn sync<M: Model>(...)`); the derive adds inherent shortcuts (`Lead::create(...)`) that call
 //! them.
 //!
+//! # Calls the operations make on their own
+//!
+//! Each operation is the one call it names, with one exception: [`name_get`] on a server without
+//! `name_get` (Odoo 18 and later answer it as a missing method) reads `display_name` instead,
+//! which needs the same right, reading the model, and is bound by the same record rules.
+//! [`load`] is one `load` call; the bulk [`Loader`](crate::load::Loader) lists its own.
+//!
 //! ```no_run
 //! use taskflow_sdk::{Domain, Id, Model, Session, model};
 //!

@@ -4,6 +4,13 @@
 //! (`id > last`, ordered by id) does not: every record that exists throughout the read is yielded
 //! exactly once. The next page is requested while the current one is consumed, so the network
 //! and the server overlap with the caller's work, and memory stays at about two pages.
+//!
+//! # Calls a stream makes on its own
+//!
+//! Only `search_read` on the streamed model, one per page, with the caller's domain and-ed with
+//! `id > last`: the same right (reading the model) and the same record rules as the caller's own
+//! `search_read`. At most two pages are in flight, within the client's
+//! [in-flight bound](crate::transport#requests-in-flight).
 
 use std::collections::VecDeque;
 use std::fmt;
