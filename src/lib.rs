@@ -66,18 +66,26 @@ fn required(name: &str) -> Result<String, BoxError> {
     })
 }
 
+/// `TASKFLOW_URL`, unless it is unset or blank: the server [`Target::from_env`] names instead of
+/// starting the embedded one.
+pub fn url_from_env() -> Option<String> {
+    env::var("TASKFLOW_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
 impl Target {
     /// The TaskFlow named by the environment, or a fresh embedded server and its demo user.
     pub async fn from_env() -> Result<Target, BoxError> {
-        match env::var("TASKFLOW_URL") {
-            Ok(url) if !url.trim().is_empty() => Ok(Target {
+        match url_from_env() {
+            Some(url) => Ok(Target {
                 url,
                 db: required("TASKFLOW_DB")?,
                 login: required("TASKFLOW_USER")?,
                 password: Secret::new(required("TASKFLOW_PASSWORD")?),
                 server: None,
             }),
-            _ => {
+            None => {
                 let server = TestServer::start().await?;
                 let demo = server.demo();
                 Ok(Target {

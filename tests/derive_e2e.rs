@@ -1,12 +1,77 @@
-//! `#[derive(TaskflowModel)]` end to end against the embedded server: every typed method and every
-//! x2many command, each checked by reading back.
+//! `#[derive(TaskflowModel)]` end to end: every typed method and every x2many command, each checked
+//! by reading back; against the server `TASKFLOW_URL` names, or the embedded one (see
+//! `support::e2e`).
 
+mod support;
+
+use std::process::ExitCode;
+
+use support::e2e::E2e;
+use support::harness::Suite;
 use taskflow_sdk::model::{self, ValueMap};
 use taskflow_sdk::{
     Client, Command, Date, DateTime, Domain, Id, Kwargs, Many2many, Many2one, Model, One2many,
     Selection, Session, TaskflowModel,
 };
 use taskflow_server::{Mode, TestServer};
+
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    suite
+        .test(
+            "create_read_write_search_and_unlink",
+            create_read_write_search_and_unlink,
+        )
+        .needs_admin();
+    suite
+        .test(
+            "typed_domains_run_on_the_server",
+            typed_domains_run_on_the_server,
+        )
+        .needs_admin();
+    suite
+        .test(
+            "many2many_commands_each_checked_by_reading_back",
+            many2many_commands_each_checked_by_reading_back,
+        )
+        .needs_admin();
+    suite
+        .test(
+            "one2many_commands_on_a_self_referential_model",
+            one2many_commands_on_a_self_referential_model,
+        )
+        .needs_admin();
+    suite
+        .test(
+            "name_get_falls_back_to_display_name_on_servers_without_it",
+            name_get_falls_back_to_display_name_on_servers_without_it,
+        )
+        .needs_embedded("Mode::Odoo19");
+    suite
+        .test(
+            "load_creates_then_updates_by_external_id_and_reports_rows",
+            load_creates_then_updates_by_external_id_and_reports_rows,
+        )
+        .needs_admin();
+    suite
+        .test(
+            "generic_code_works_for_any_model",
+            generic_code_works_for_any_model,
+        )
+        .needs_admin();
+    // Talks to a canned server of its own: applies to every target.
+    suite.test(
+        "read_requests_exactly_the_struct_fields_and_decodes_the_real_answer",
+        read_requests_exactly_the_struct_fields_and_decodes_the_real_answer,
+    );
+    suite
+        .test(
+            "typed_calls_can_be_spawned_on_a_multi_threaded_runtime",
+            typed_calls_can_be_spawned_on_a_multi_threaded_runtime,
+        )
+        .needs_admin();
+    suite.run()
+}
 
 #[derive(TaskflowModel, Debug, Clone)]
 #[taskflow(model = "res.partner")]
@@ -64,6 +129,7 @@ pub struct Lead {
     pub create_date: Option<DateTime>,
 }
 
+/// The administrator of `server`.
 async fn admin(server: &TestServer) -> Session {
     let admin = server.admin();
     Client::new(&server.url())
@@ -73,8 +139,12 @@ async fn admin(server: &TestServer) -> Session {
         .expect("admin signs in")
 }
 
-async fn deco_addict(session: &Session) -> Id<Partner> {
-    let found = Partner::name_search(session, "Deco Addict")
+/// The trial's own "Deco Addict": the embedded server's seed has one, a configured server need not.
+async fn deco_addict(e2e: &E2e, session: &Session) -> Id<Partner> {
+    Partner::create(session, Partner::values().name(e2e.name("Deco Addict")))
+        .await
+        .unwrap();
+    let found = Partner::name_search(session, e2e.name("Deco Addict"))
         .limit(1)
         .await
         .unwrap();
@@ -82,17 +152,15 @@ async fn deco_addict(session: &Session) -> Id<Partner> {
     found[0].0
 }
 
-#[tokio::test]
-async fn create_read_write_search_and_unlink() {
-    let server = TestServer::start().await.unwrap();
-    let s = admin(&server).await;
-    let deco = deco_addict(&s).await;
+async fn create_read_write_search_and_unlink(e2e: &E2e) {
+    let s = e2e.admin_session().await;
+    let deco = deco_addict(e2e, &s).await;
     let deadline = Date::new(2026, 12, 31).unwrap();
 
     let id = Lead::create(
         &s,
         Lead::values()
-            .name("E2E crud pilot")
+            .name(e2e.name("E2E crud pilot"))
             .kind(LeadType::Opportunity)
             .partner_id(deco)
             .expected_revenue(12_500.5)
@@ -105,8 +173,12 @@ async fn create_read_write_search_and_unlink() {
     let more = Lead::create_many(
         &s,
         [
-            Lead::values().name("E2E crud second").kind(LeadType::Lead),
-            Lead::values().name("E2E crud third").expected_revenue(99.0),
+            Lead::values()
+                .name(e2e.name("E2E crud second"))
+                .kind(LeadType::Lead),
+            Lead::values()
+                .name(e2e.name("E2E crud third"))
+                .expected_revenue(99.0),
         ],
     )
     .await
@@ -116,10 +188,13 @@ async fn create_read_write_search_and_unlink() {
 
     let lead = Lead::read(&s, &[id]).await.unwrap().remove(0);
     assert_eq!(lead.id, id);
-    assert_eq!(lead.name, "E2E crud pilot");
+    assert_eq!(lead.name, e2e.name("E2E crud pilot"));
     assert_eq!(lead.kind, LeadType::Opportunity);
     assert_eq!(lead.partner_id.as_ref().map(|p| p.id), Some(deco));
-    assert_eq!(lead.partner_id.as_ref().unwrap().name, "Deco Addict");
+    assert_eq!(
+        lead.partner_id.as_ref().unwrap().name,
+        e2e.name("Deco Addict")
+    );
     assert_eq!(lead.expected_revenue, 12_500.5);
     assert_eq!(lead.priority, Priority::High);
     assert_eq!(lead.date_deadline, Some(deadline));
@@ -133,7 +208,7 @@ async fn create_read_write_search_and_unlink() {
         &s,
         &all,
         Lead::values()
-            .name("E2E crud renamed")
+            .name(e2e.name("E2E crud renamed"))
             .clear_date_deadline()
             .clear_partner_id(),
     )
@@ -142,7 +217,7 @@ async fn create_read_write_search_and_unlink() {
     let leads = Lead::read(&s, &all).await.unwrap();
     assert_eq!(leads.len(), 3);
     for lead in &leads {
-        assert_eq!(lead.name, "E2E crud renamed");
+        assert_eq!(lead.name, e2e.name("E2E crud renamed"));
         assert_eq!(lead.date_deadline, None);
         assert_eq!(lead.partner_id, None);
     }
@@ -156,11 +231,11 @@ async fn create_read_write_search_and_unlink() {
     assert!(
         names
             .iter()
-            .all(|(i, n)| all.contains(i) && n == "E2E crud renamed")
+            .all(|(i, n)| all.contains(i) && *n == e2e.name("E2E crud renamed"))
     );
 
     let f = Lead::fields();
-    let mine = f.name.eq("E2E crud renamed");
+    let mine = f.name.eq(e2e.name("E2E crud renamed"));
     assert_eq!(Lead::search_count(&s, mine.clone()).await.unwrap(), 3);
     let mut sorted = all.to_vec();
     sorted.sort();
@@ -177,7 +252,8 @@ async fn create_read_write_search_and_unlink() {
         .await
         .unwrap();
     assert_eq!(page.iter().map(|l| l.id).collect::<Vec<_>>(), &sorted[..2]);
-    let found = Lead::name_search(&s, "crud renamed")
+    // Case-insensitive: the name has "E2E".
+    let found = Lead::name_search(&s, e2e.name("e2e crud renamed"))
         .limit(10)
         .await
         .unwrap();
@@ -203,15 +279,13 @@ async fn create_read_write_search_and_unlink() {
     assert!(Lead::read(&s, &all).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn typed_domains_run_on_the_server() {
-    let server = TestServer::start().await.unwrap();
-    let s = admin(&server).await;
-    let deco = deco_addict(&s).await;
+async fn typed_domains_run_on_the_server(e2e: &E2e) {
+    let s = e2e.admin_session().await;
+    let deco = deco_addict(e2e, &s).await;
     let a = Lead::create(
         &s,
         Lead::values()
-            .name("E2E domain A")
+            .name(e2e.name("E2E domain A"))
             .partner_id(deco)
             .expected_revenue(50_000.0),
     )
@@ -219,16 +293,23 @@ async fn typed_domains_run_on_the_server() {
     .unwrap();
     let b = Lead::create(
         &s,
-        Lead::values().name("E2E domain B").expected_revenue(10.0),
+        Lead::values()
+            .name(e2e.name("E2E domain B"))
+            .expected_revenue(10.0),
     )
     .await
     .unwrap();
-    let c = Lead::create(&s, Lead::values().name("E2E domain C").kind(LeadType::Lead))
-        .await
-        .unwrap();
+    let c = Lead::create(
+        &s,
+        Lead::values()
+            .name(e2e.name("E2E domain C"))
+            .kind(LeadType::Lead),
+    )
+    .await
+    .unwrap();
 
     let f = Lead::fields();
-    let ours = || f.name.like("E2E domain");
+    let ours = || f.name.like(e2e.name("E2E domain"));
     let ids = |d: Domain<Lead>| {
         let s = s.clone();
         async move {
@@ -250,23 +331,24 @@ async fn typed_domains_run_on_the_server() {
     );
     assert_eq!(ids(ours() & f.id.in_([b, c])).await, [b, c]);
     assert_eq!(ids(ours() & f.id.not_in([b, c])).await, [a]);
-    assert_eq!(ids(ours() & f.name.ne("E2E domain B")).await, [a, c]);
+    assert_eq!(
+        ids(ours() & f.name.ne(e2e.name("E2E domain B"))).await,
+        [a, c]
+    );
     assert_eq!(
         ids(ours() & f.expected_revenue.ge(10.0) & f.expected_revenue.le(10.0)).await,
         [b]
     );
     // A raw domain still works, and mixes with typed leaves.
-    let raw = Domain::leaf("name", "=like", "E2E domain _");
+    let raw = Domain::leaf("name", "=like", format!("{} _", e2e.name("E2E domain")));
     assert_eq!(ids(raw & f.expected_revenue.lt(20.0)).await.len(), 2);
 }
 
-#[tokio::test]
-async fn many2many_commands_each_checked_by_reading_back() {
-    let server = TestServer::start().await.unwrap();
-    let s = admin(&server).await;
+async fn many2many_commands_each_checked_by_reading_back(e2e: &E2e) {
+    let s = e2e.admin_session().await;
     let t = Tag::create_many(
         &s,
-        ["E2E t1", "E2E t2", "E2E t3"].map(|n| Tag::values().name(n)),
+        ["E2E t1", "E2E t2", "E2E t3"].map(|n| Tag::values().name(e2e.name(n))),
     )
     .await
     .unwrap();
@@ -284,7 +366,7 @@ async fn many2many_commands_each_checked_by_reading_back() {
     let lead = Lead::create(
         &s,
         Lead::values()
-            .name("E2E tags")
+            .name(e2e.name("E2E tags"))
             .tag_ids([Command::link(t1), Command::link(t2)]),
     )
     .await
@@ -302,7 +384,7 @@ async fn many2many_commands_each_checked_by_reading_back() {
     Lead::write(
         &s,
         &[lead],
-        Lead::values().tag_ids([Command::create(Tag::values().name("E2E created"))]),
+        Lead::values().tag_ids([Command::create(Tag::values().name(e2e.name("E2E created")))]),
     )
     .await
     .unwrap();
@@ -311,20 +393,23 @@ async fn many2many_commands_each_checked_by_reading_back() {
     let created = *now.iter().find(|&&i| i != t2).unwrap();
     assert_eq!(
         Tag::read(&s, &[created]).await.unwrap()[0].name,
-        "E2E created"
+        e2e.name("E2E created")
     );
 
     // (1, id, values): update the related record.
     Lead::write(
         &s,
         &[lead],
-        Lead::values().tag_ids([Command::update(t2, Tag::values().name("E2E t2 renamed"))]),
+        Lead::values().tag_ids([Command::update(
+            t2,
+            Tag::values().name(e2e.name("E2E t2 renamed")),
+        )]),
     )
     .await
     .unwrap();
     assert_eq!(
         Tag::read(&s, &[t2]).await.unwrap()[0].name,
-        "E2E t2 renamed"
+        e2e.name("E2E t2 renamed")
     );
     assert_eq!(tags_of(lead).await, [t2, created]);
 
@@ -353,20 +438,18 @@ async fn many2many_commands_each_checked_by_reading_back() {
     assert_eq!(Tag::read(&s, &[t1, t3, created]).await.unwrap().len(), 3);
 }
 
-#[tokio::test]
-async fn one2many_commands_on_a_self_referential_model() {
-    let server = TestServer::start().await.unwrap();
-    let s = admin(&server).await;
+async fn one2many_commands_on_a_self_referential_model(e2e: &E2e) {
+    let s = e2e.admin_session().await;
 
     // Children created in the same call as their parent.
     let company = Partner::create(
         &s,
         Partner::values()
-            .name("E2E Industries")
+            .name(e2e.name("E2E Industries"))
             .is_company(true)
             .child_ids([
-                Command::create(Partner::values().name("E2E Alice")),
-                Command::create(Partner::values().name("E2E Bob")),
+                Command::create(Partner::values().name(e2e.name("E2E Alice"))),
+                Command::create(Partner::values().name(e2e.name("E2E Bob"))),
             ]),
     )
     .await
@@ -375,11 +458,20 @@ async fn one2many_commands_on_a_self_referential_model() {
     assert!(parent.is_company);
     assert_eq!(parent.child_ids.len(), 2);
     let children = Partner::read(&s, parent.child_ids.ids()).await.unwrap();
-    let by_name = |name: &str| children.iter().find(|c| c.name == name).unwrap().id;
+    let by_name = |name: &str| {
+        children
+            .iter()
+            .find(|c| c.name == e2e.name(name))
+            .unwrap()
+            .id
+    };
     let (alice, bob) = (by_name("E2E Alice"), by_name("E2E Bob"));
     for child in &children {
         assert_eq!(child.parent_id.as_ref().unwrap().id, company);
-        assert_eq!(child.parent_id.as_ref().unwrap().name, "E2E Industries");
+        assert_eq!(
+            child.parent_id.as_ref().unwrap().name,
+            e2e.name("E2E Industries")
+        );
     }
 
     // (1) update, (2) delete, (0) create in one write.
@@ -389,7 +481,7 @@ async fn one2many_commands_on_a_self_referential_model() {
         Partner::values().child_ids([
             Command::update(alice, Partner::values().email("alice@e2e.example")),
             Command::delete(bob),
-            Command::create(Partner::values().name("E2E Carol")),
+            Command::create(Partner::values().name(e2e.name("E2E Carol"))),
         ]),
     )
     .await
@@ -420,20 +512,27 @@ async fn one2many_commands_on_a_self_referential_model() {
     assert_eq!(alice_now.parent_id, None);
 
     // Mutually related models: the lead's partner sees the lead through its one2many.
-    let lead = Lead::create(&s, Lead::values().name("E2E mutual").partner_id(company))
-        .await
-        .unwrap();
+    let lead = Lead::create(
+        &s,
+        Lead::values()
+            .name(e2e.name("E2E mutual"))
+            .partner_id(company),
+    )
+    .await
+    .unwrap();
     let parent = Partner::read(&s, &[company]).await.unwrap().remove(0);
     assert_eq!(parent.opportunity_ids.ids(), [lead]);
     let f = Partner::fields();
-    let via_lead = Partner::search(&s, f.opportunity_ids.related().name.eq("E2E mutual"))
-        .await
-        .unwrap();
+    let via_lead = Partner::search(
+        &s,
+        f.opportunity_ids.related().name.eq(e2e.name("E2E mutual")),
+    )
+    .await
+    .unwrap();
     assert_eq!(via_lead, [company]);
 }
 
-#[tokio::test]
-async fn name_get_falls_back_to_display_name_on_servers_without_it() {
+async fn name_get_falls_back_to_display_name_on_servers_without_it(_: &E2e) {
     let server = TestServer::builder()
         .mode(Mode::Odoo19)
         .start()
@@ -459,12 +558,10 @@ async fn name_get_falls_back_to_display_name_on_servers_without_it() {
     assert_eq!(names, [(id, "E2E no name_get".to_owned())]);
 }
 
-#[tokio::test]
-async fn load_creates_then_updates_by_external_id_and_reports_rows() {
-    let server = TestServer::start().await.unwrap();
-    let s = admin(&server).await;
-    let deco = deco_addict(&s).await;
-    let t = Tag::create(&s, Tag::values().name("E2E load tag"))
+async fn load_creates_then_updates_by_external_id_and_reports_rows(e2e: &E2e) {
+    let s = e2e.admin_session().await;
+    let deco = deco_addict(e2e, &s).await;
+    let t = Tag::create(&s, Tag::values().name(e2e.name("E2E load tag")))
         .await
         .unwrap();
 
@@ -472,17 +569,19 @@ async fn load_creates_then_updates_by_external_id_and_reports_rows() {
         &s,
         [
             (
-                "__import__.e2e_lead_1",
+                e2e.xid("lead_1"),
                 Lead::values()
-                    .name("E2E loaded 1")
+                    .name(e2e.name("E2E loaded 1"))
                     .expected_revenue(1000.0)
                     .partner_id(deco)
                     .tag_ids([Command::link(t)])
                     .priority(Priority::Medium),
             ),
             (
-                "__import__.e2e_lead_2",
-                Lead::values().name("E2E loaded 2").kind(LeadType::Lead),
+                e2e.xid("lead_2"),
+                Lead::values()
+                    .name(e2e.name("E2E loaded 2"))
+                    .kind(LeadType::Lead),
             ),
         ],
     )
@@ -493,7 +592,7 @@ async fn load_creates_then_updates_by_external_id_and_reports_rows() {
     assert_eq!(ids.len(), 2);
     let leads = Lead::read(&s, &ids).await.unwrap();
     let one = leads.iter().find(|l| l.id == ids[0]).unwrap();
-    assert_eq!(one.name, "E2E loaded 1");
+    assert_eq!(one.name, e2e.name("E2E loaded 1"));
     assert_eq!(one.expected_revenue, 1000.0);
     assert_eq!(one.partner_id.as_ref().unwrap().id, deco);
     assert_eq!(one.tag_ids.ids(), [t]);
@@ -504,10 +603,13 @@ async fn load_creates_then_updates_by_external_id_and_reports_rows() {
         &s,
         [
             (
-                "__import__.e2e_lead_1",
-                Lead::values().name("E2E loaded 1 (updated)"),
+                e2e.xid("lead_1"),
+                Lead::values().name(e2e.name("E2E loaded 1 (updated)")),
             ),
-            ("__import__.e2e_lead_3", Lead::values().name("E2E loaded 3")),
+            (
+                e2e.xid("lead_3"),
+                Lead::values().name(e2e.name("E2E loaded 3")),
+            ),
         ],
     )
     .await
@@ -518,7 +620,7 @@ async fn load_creates_then_updates_by_external_id_and_reports_rows() {
     assert!(!ids.contains(&second[1]));
     assert_eq!(
         Lead::read(&s, &[ids[0]]).await.unwrap()[0].name,
-        "E2E loaded 1 (updated)"
+        e2e.name("E2E loaded 1 (updated)")
     );
 
     // A bad row: the batch is refused with a message naming the row and the field.
@@ -526,13 +628,13 @@ async fn load_creates_then_updates_by_external_id_and_reports_rows() {
         &s,
         [
             (
-                "__import__.e2e_ok",
-                ValueMap::<Lead>::new().raw("name", "fine"),
+                e2e.xid("ok"),
+                ValueMap::<Lead>::new().raw("name", e2e.name("fine")),
             ),
             (
-                "__import__.e2e_bad",
+                e2e.xid("bad"),
                 ValueMap::<Lead>::new()
-                    .raw("name", "bad")
+                    .raw("name", e2e.name("bad"))
                     .raw("type", "not_a_type"),
             ),
         ],
@@ -546,10 +648,10 @@ async fn load_creates_then_updates_by_external_id_and_reports_rows() {
     assert_eq!(messages[0].field.as_deref(), Some("type"));
     assert_eq!(
         messages[0].external_id.as_deref(),
-        Some("__import__.e2e_bad")
+        Some(e2e.xid("bad").as_str())
     );
     assert_eq!(
-        Lead::search_count(&s, Lead::fields().name.eq("fine"))
+        Lead::search_count(&s, Lead::fields().name.eq(e2e.name("fine")))
             .await
             .unwrap(),
         0
@@ -567,28 +669,26 @@ async fn rename_all<M: Model>(
     model::name_get::<M>(session, &ids).await
 }
 
-#[tokio::test]
-async fn generic_code_works_for_any_model() {
-    let server = TestServer::start().await.unwrap();
-    let s = admin(&server).await;
-    let tag = Tag::create(&s, Tag::values().name("E2E generic tag"))
+async fn generic_code_works_for_any_model(e2e: &E2e) {
+    let s = e2e.admin_session().await;
+    let tag = Tag::create(&s, Tag::values().name(e2e.name("E2E generic tag")))
         .await
         .unwrap();
-    let lead = Lead::create(&s, Lead::values().name("E2E generic lead"))
+    let lead = Lead::create(&s, Lead::values().name(e2e.name("E2E generic lead")))
         .await
         .unwrap();
     let tags = rename_all::<Tag>(&s, Tag::fields().id.eq(tag), || {
-        Tag::values().name("E2E generic tag 2")
+        Tag::values().name(e2e.name("E2E generic tag 2"))
     })
     .await
     .unwrap();
-    assert_eq!(tags, [(tag, "E2E generic tag 2".to_owned())]);
+    assert_eq!(tags, [(tag, e2e.name("E2E generic tag 2"))]);
     let leads = rename_all::<Lead>(&s, Lead::fields().id.eq(lead), || {
-        Lead::values().name("E2E generic lead 2")
+        Lead::values().name(e2e.name("E2E generic lead 2"))
     })
     .await
     .unwrap();
-    assert_eq!(leads, [(lead, "E2E generic lead 2".to_owned())]);
+    assert_eq!(leads, [(lead, e2e.name("E2E generic lead 2"))]);
     let records: Vec<Tag> = model::read::<Tag>(&s, &[tag]).await.unwrap();
     assert_eq!(records[0].id(), tag);
 }
@@ -640,8 +740,7 @@ async fn canned_server(body: Vec<u8>) -> (String, tokio::sync::mpsc::UnboundedRe
     (url, rx)
 }
 
-#[tokio::test]
-async fn read_requests_exactly_the_struct_fields_and_decodes_the_real_answer() {
+async fn read_requests_exactly_the_struct_fields_and_decodes_the_real_answer(_: &E2e) {
     let recorded = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/odoo-17/023-crm-lead-read.response.xml"
@@ -689,32 +788,28 @@ async fn read_requests_exactly_the_struct_fields_and_decodes_the_real_answer() {
     );
 }
 
-#[tokio::test]
-async fn typed_calls_can_be_spawned_on_a_multi_threaded_runtime() {
+async fn typed_calls_can_be_spawned_on_a_multi_threaded_runtime(e2e: &E2e) {
     fn assert_send<T: Send>(value: T) -> T {
         value
     }
-    let server = TestServer::start().await.unwrap();
-    let s = admin(&server).await;
+    let s = e2e.admin_session().await;
+    let (name, name_2, xid) = (
+        e2e.name("E2E spawned"),
+        e2e.name("E2E spawned 2"),
+        e2e.xid("spawned"),
+    );
     let task = {
         let s = s.clone();
         tokio::spawn(async move {
-            let id = assert_send(Lead::create(&s, Lead::values().name("E2E spawned"))).await?;
+            let id = assert_send(Lead::create(&s, Lead::values().name(name))).await?;
             let leads = assert_send(Lead::search_read(&s, Lead::fields().id.eq(id))).await?;
             let names = assert_send(Lead::name_get(&s, &[id])).await?;
-            let report = assert_send(Lead::load(
-                &s,
-                [(
-                    "__import__.e2e_spawned",
-                    Lead::values().name("E2E spawned 2"),
-                )],
-            ))
-            .await?;
+            let report = assert_send(Lead::load(&s, [(xid, Lead::values().name(name_2))])).await?;
             Ok::<_, taskflow_sdk::Error>((id, leads, names, report))
         })
     };
     let (id, leads, names, report) = task.await.unwrap().unwrap();
     assert_eq!(leads[0].id, id);
-    assert_eq!(names[0].1, "E2E spawned");
+    assert_eq!(names[0].1, e2e.name("E2E spawned"));
     assert_eq!(report.into_result().unwrap().len(), 1);
 }

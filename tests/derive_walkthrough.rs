@@ -1,9 +1,15 @@
-//! The TaskFlow API document's walkthrough in typed form, against the embedded server: connect,
-//! version, authenticate, create a lead, write its name, name_get, and a load of two leads by
-//! external id run twice (the second run updates instead of creating).
+//! The TaskFlow API document's walkthrough in typed form, as the user: connect, version,
+//! authenticate, create a lead, write its name, name_get, and a load of two leads by external id
+//! run twice (the second run updates instead of creating); against the server `TASKFLOW_URL`
+//! names, or the embedded one (see `support::e2e`).
 
-use taskflow_sdk::{Client, Id, TaskflowModel};
-use taskflow_server::TestServer;
+mod support;
+
+use std::process::ExitCode;
+
+use support::e2e::E2e;
+use support::harness::Suite;
+use taskflow_sdk::{Id, TaskflowModel};
 
 #[derive(TaskflowModel, Debug)]
 #[taskflow(model = "crm.lead")]
@@ -13,39 +19,47 @@ struct Lead {
     expected_revenue: f64,
 }
 
-#[tokio::test]
-async fn walkthrough_in_typed_form() {
-    let server = TestServer::start().await.unwrap();
-    let client = Client::new(&server.url()).unwrap();
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    suite.test("walkthrough_in_typed_form", walkthrough_in_typed_form);
+    suite.run()
+}
+
+async fn walkthrough_in_typed_form(e2e: &E2e) {
+    let client = e2e.client();
     let version = client.version().await.unwrap();
     assert!(!version.server_version.is_empty());
-    let demo = server.demo();
+    let user = e2e.user();
     let session = client
-        .authenticate(server.db(), &demo.login, &demo.password)
+        .authenticate(e2e.db(), &user.login, user.password.expose())
         .await
         .unwrap();
 
-    let id = Lead::create(&session, Lead::values().name("New Lead"))
+    let id = Lead::create(&session, Lead::values().name(e2e.name("New Lead")))
         .await
         .unwrap();
-    Lead::write(&session, &[id], Lead::values().name("Lead Edited"))
-        .await
-        .unwrap();
+    Lead::write(
+        &session,
+        &[id],
+        Lead::values().name(e2e.name("Lead Edited")),
+    )
+    .await
+    .unwrap();
     let names = Lead::name_get(&session, &[id]).await.unwrap();
-    assert_eq!(names, [(id, "Lead Edited".to_owned())]);
+    assert_eq!(names, [(id, e2e.name("Lead Edited"))]);
 
     let rows = |revenue: f64| {
         [
             (
-                "__import__.walkthrough_lead_1",
+                e2e.xid("walkthrough_lead_1"),
                 Lead::values()
-                    .name("Imported lead 1")
+                    .name(e2e.name("Imported lead 1"))
                     .expected_revenue(revenue),
             ),
             (
-                "__import__.walkthrough_lead_2",
+                e2e.xid("walkthrough_lead_2"),
                 Lead::values()
-                    .name("Imported lead 2")
+                    .name(e2e.name("Imported lead 2"))
                     .expected_revenue(revenue),
             ),
         ]
@@ -66,5 +80,8 @@ async fn walkthrough_in_typed_form() {
     assert!(leads.iter().all(|l| l.expected_revenue == 2000.0));
     let mut names: Vec<&str> = leads.iter().map(|l| l.name.as_str()).collect();
     names.sort_unstable();
-    assert_eq!(names, ["Imported lead 1", "Imported lead 2"]);
+    assert_eq!(
+        names,
+        [e2e.name("Imported lead 1"), e2e.name("Imported lead 2")]
+    );
 }

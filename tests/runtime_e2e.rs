@@ -1,19 +1,50 @@
-//! The runtime end to end against the embedded server: version, authenticate, typed
-//! execute_kw round trips (create, read, write, search, unlink), context, every fault kind the
-//! server produces, and concurrent calls.
+//! The runtime end to end: version, authenticate, typed execute_kw round trips (create, read,
+//! write, search, unlink), context, every fault kind the server produces, and concurrent calls;
+//! against the server `TASKFLOW_URL` names, or the embedded one (see `support::e2e`).
+
+mod support;
+
+use std::process::ExitCode;
 
 use serde::Deserialize;
+use support::e2e::E2e;
+use support::harness::Suite;
 use taskflow_sdk::xmlrpc::Value;
 use taskflow_sdk::{Client, Error, FaultKind, Kwargs, Session};
 use taskflow_server::{Mode, TestServer};
 
-async fn admin(server: &TestServer) -> Session {
-    let admin = server.admin();
-    Client::new(&server.url())
-        .unwrap()
-        .authenticate(server.db(), &admin.login, &admin.password)
-        .await
-        .unwrap()
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    suite
+        .test("version_and_seeded_users", version_and_seeded_users)
+        .needs_embedded("its version, Mode::Odoo17, the seeded uids");
+    suite.test(
+        "authentication_failures_are_typed",
+        authentication_failures_are_typed,
+    );
+    suite
+        .test(
+            "create_read_write_search_unlink_round_trip",
+            create_read_write_search_unlink_round_trip,
+        )
+        .needs_admin();
+    suite
+        .test(
+            "session_context_reaches_the_server",
+            session_context_reaches_the_server,
+        )
+        .needs_admin();
+    suite
+        .test("faults_come_back_typed", faults_come_back_typed)
+        .needs_admin();
+    suite
+        .test(
+            "concurrent_calls_on_one_session",
+            concurrent_calls_on_one_session,
+        )
+        .needs_admin()
+        .multi_thread();
+    suite.run()
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -39,9 +70,23 @@ const LEAD_FIELDS: [&str; 6] = [
     "active",
 ];
 
-#[tokio::test]
-async fn version_and_authenticate() {
-    let server = TestServer::start().await.unwrap();
+/// The domain of the trial's own records.
+fn ours(e2e: &E2e) -> [(&'static str, &'static str, String); 1] {
+    [("name", "=like", format!("{} %", e2e.prefix()))]
+}
+
+/// Creates a lead named `name` (with `values` too), as `session`.
+async fn create_lead(session: &Session, name: String, values: &[(&str, Value)]) -> i64 {
+    let mut record: std::collections::BTreeMap<&str, Value> = values.iter().cloned().collect();
+    record.insert("name", Value::from(name));
+    session
+        .execute_kw("crm.lead", "create", (record,), Kwargs::new())
+        .await
+        .unwrap()
+}
+
+async fn version_and_seeded_users(e2e: &E2e) {
+    let server = e2e.embedded().expect("the embedded server");
     let client = Client::new(&server.url()).unwrap();
     let version = client.version().await.unwrap();
     assert_eq!(version.server_version, "9.0");
@@ -57,7 +102,7 @@ async fn version_and_authenticate() {
     assert_eq!(version.server_version, "17.0-20240709");
     assert_eq!(version.major(), Some(17));
 
-    let session = admin(&server).await;
+    let session = e2e.admin_session().await;
     assert_eq!(session.uid(), server.admin().uid);
     assert_eq!(session.db(), server.db());
     let demo = server.demo();
@@ -66,34 +111,55 @@ async fn version_and_authenticate() {
         .await
         .unwrap();
     assert_eq!(session.uid(), demo.uid);
+}
 
+async fn authentication_failures_are_typed(e2e: &E2e) {
+    let client = e2e.client();
+    assert!(!client.version().await.unwrap().server_version.is_empty());
+    let session = e2e.session().await;
+    assert_eq!(session.db(), e2e.db());
+
+    let user = e2e.user();
     let err = client
-        .authenticate(server.db(), &demo.login, "not the password")
+        .authenticate(e2e.db(), &user.login, "not the password")
         .await
         .unwrap_err();
     assert!(matches!(err, Error::AuthenticationFailed { .. }), "{err:?}");
     let err = client
-        .authenticate(server.db(), "nobody", "x")
+        .authenticate(e2e.db(), &e2e.name("nobody"), "x")
         .await
         .unwrap_err();
     assert!(err.is_authentication_failed(), "{err:?}");
     let err = client
-        .authenticate("no_such_db", "admin", "admin")
+        .authenticate(
+            &format!("{}-no-such-db", e2e.prefix()),
+            &user.login,
+            user.password.expose(),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.fault_kind(), Some(FaultKind::ServerError), "{err}");
 }
 
-#[tokio::test]
-async fn create_read_write_search_unlink_round_trip() {
-    let server = TestServer::start().await.unwrap();
-    let session = admin(&server).await;
+async fn create_read_write_search_unlink_round_trip(e2e: &E2e) {
+    let session = e2e.admin_session().await;
+    let _: i64 = session
+        .execute_kw(
+            "res.partner",
+            "create",
+            ([("name", e2e.name("Deco Addict"))]
+                .into_iter()
+                .collect::<std::collections::BTreeMap<_, _>>(),),
+            Kwargs::new(),
+        )
+        .await
+        .unwrap();
 
     let partners: Vec<(i64, String)> = session
         .execute_kw(
             "res.partner",
             "name_search",
-            ("Deco",),
+            (e2e.name("Deco"),),
             Kwargs::new().limit(1),
         )
         .await
@@ -111,7 +177,7 @@ async fn create_read_write_search_unlink_round_trip() {
             "crm.lead",
             "create",
             (NewLead {
-                name: "E2E lead",
+                name: &e2e.name("E2E lead"),
                 partner_id: partner,
                 expected_revenue: 1234.5,
             },),
@@ -131,7 +197,7 @@ async fn create_read_write_search_unlink_round_trip() {
         .await
         .unwrap();
     assert_eq!(leads.len(), 1);
-    assert_eq!(leads[0].name, "E2E lead");
+    assert_eq!(leads[0].name, e2e.name("E2E lead"));
     assert_eq!(leads[0].partner_id, Some((partner, partner_name)));
     assert_eq!(leads[0].expected_revenue, 1234.5);
     assert!(leads[0].tag_ids.is_empty());
@@ -144,7 +210,7 @@ async fn create_read_write_search_unlink_round_trip() {
             (
                 [id],
                 [
-                    ("name", Value::from("E2E lead (renamed)")),
+                    ("name", Value::from(e2e.name("E2E lead (renamed)"))),
                     ("partner_id", Value::Bool(false)),
                 ]
                 .into_iter()
@@ -160,7 +226,11 @@ async fn create_read_write_search_unlink_round_trip() {
         .execute_kw(
             "crm.lead",
             "search_read",
-            ([("name", "ilike", "e2e lead (renamed)")],),
+            ([(
+                "name",
+                "ilike",
+                e2e.name("E2E lead (renamed)").to_lowercase(),
+            )],),
             Kwargs::new().fields(LEAD_FIELDS).limit(5).order("id desc"),
         )
         .await
@@ -180,13 +250,17 @@ async fn create_read_write_search_unlink_round_trip() {
         .unwrap();
     assert_eq!(count, 1);
 
-    // Domain, limit, offset and order through kwargs.
+    // Domain, limit, offset and order through kwargs, over the trial's leads: two more of them,
+    // so that a page of two after the first exists whatever else the server holds.
+    for n in 1..=2 {
+        create_lead(&session, e2e.name(&format!("E2E page {n}")), &[]).await;
+    }
     let all: Vec<i64> = session
         .execute_kw(
             "crm.lead",
             "search",
             (),
-            Kwargs::new().domain(ALL).order("id asc"),
+            Kwargs::new().domain(ours(e2e)).order("id asc"),
         )
         .await
         .unwrap();
@@ -194,7 +268,7 @@ async fn create_read_write_search_unlink_round_trip() {
         .execute_kw(
             "crm.lead",
             "search",
-            (ALL,),
+            (ours(e2e),),
             Kwargs::new().offset(1).limit(2).order("id asc"),
         )
         .await
@@ -219,22 +293,28 @@ async fn create_read_write_search_unlink_round_trip() {
     assert!(gone.is_empty());
 }
 
-#[tokio::test]
-async fn session_context_reaches_the_server() {
-    let server = TestServer::start().await.unwrap();
-    let session = admin(&server).await;
+async fn session_context_reaches_the_server(e2e: &E2e) {
+    let session = e2e.admin_session().await;
+    // The trial's own leads, one of them archived: other leads on the server come and go.
+    create_lead(&session, e2e.name("active"), &[]).await;
+    create_lead(
+        &session,
+        e2e.name("archived"),
+        &[("active", Value::Bool(false))],
+    )
+    .await;
     let active: i64 = session
-        .execute_kw("crm.lead", "search_count", (ALL,), Kwargs::new())
+        .execute_kw("crm.lead", "search_count", (ours(e2e),), Kwargs::new())
         .await
         .unwrap();
     let everything: i64 = session
         .with_context("active_test", false)
-        .execute_kw("crm.lead", "search_count", (ALL,), Kwargs::new())
+        .execute_kw("crm.lead", "search_count", (ours(e2e),), Kwargs::new())
         .await
         .unwrap();
     assert!(
         everything > active,
-        "{everything} > {active}: archived leads exist in the seed"
+        "{everything} > {active}: the trial archived a lead"
     );
     // A per-call context overrides the session's.
     let again: i64 = session
@@ -242,7 +322,7 @@ async fn session_context_reaches_the_server() {
         .execute_kw(
             "crm.lead",
             "search_count",
-            (ALL,),
+            (ours(e2e),),
             Kwargs::new().context("active_test", true),
         )
         .await
@@ -250,18 +330,22 @@ async fn session_context_reaches_the_server() {
     assert_eq!(again, active);
 }
 
-#[tokio::test]
-async fn faults_come_back_typed() {
-    let server = TestServer::start().await.unwrap();
-    let session = admin(&server).await;
+async fn faults_come_back_typed(e2e: &E2e) {
+    let session = e2e.admin_session().await;
 
+    // A lead that existed: its id is surely missing now, and no one else's record is touched.
+    let gone = create_lead(&session, e2e.name("deleted"), &[]).await;
+    let _: bool = session
+        .execute_kw("crm.lead", "unlink", ([gone],), Kwargs::new())
+        .await
+        .unwrap();
     let err = session
         .execute_kw::<bool>(
             "crm.lead",
             "write",
             (
-                [999_999],
-                [("name", "x")]
+                [gone],
+                [("name", e2e.name("x"))]
                     .into_iter()
                     .collect::<std::collections::BTreeMap<_, _>>(),
             ),
@@ -298,30 +382,39 @@ async fn faults_come_back_typed() {
         .unwrap_err();
     assert_eq!(err.fault_kind(), Some(FaultKind::ServerError), "{err}");
 
-    let id: i64 = session
-        .execute_kw("crm.lead", "search", (ALL,), Kwargs::new().limit(1))
-        .await
-        .map(|ids: Vec<i64>| ids[0])
-        .unwrap();
+    // The trial's own lead: archiving one of the server's would change it.
+    let id = create_lead(&session, e2e.name("to archive"), &[]).await;
     let err = session
         .execute_kw::<Value>("crm.lead", "action_archive", ([id],), Kwargs::new())
         .await
         .unwrap_err();
     assert!(err.is_returned_none(), "{err}");
 
-    let demo = server.demo();
-    let demo = Client::new(&server.url())
-        .unwrap()
-        .authenticate(server.db(), &demo.login, &demo.password)
+    // A salesperson may not modify stages. The write would leave the name as it is, should the
+    // user be allowed after all.
+    let user = e2e.session().await;
+    #[derive(Deserialize)]
+    struct Stage {
+        id: i64,
+        name: String,
+    }
+    let stage: Vec<Stage> = user
+        .execute_kw(
+            "crm.stage",
+            "search_read",
+            (ALL,),
+            Kwargs::new().fields(["name"]).limit(1),
+        )
         .await
         .unwrap();
-    let err = demo
+    let stage = stage.first().expect("a stage");
+    let err = user
         .execute_kw::<bool>(
             "crm.stage",
             "write",
             (
-                [1],
-                [("name", "x")]
+                [stage.id],
+                [("name", stage.name.as_str())]
                     .into_iter()
                     .collect::<std::collections::BTreeMap<_, _>>(),
             ),
@@ -333,9 +426,9 @@ async fn faults_come_back_typed() {
 
     let wrong = Session::with_uid(
         session.client().clone(),
-        server.db(),
+        e2e.db(),
         session.uid(),
-        "admin",
+        &e2e.admin().login,
         "wrong password",
     );
     let err = wrong
@@ -346,20 +439,25 @@ async fn faults_come_back_typed() {
     assert!(err.is_authentication_failed());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_calls_on_one_session() {
-    let server = TestServer::start().await.unwrap();
-    let session = admin(&server).await;
+async fn concurrent_calls_on_one_session(e2e: &E2e) {
+    let session = e2e.admin_session().await;
+    // Counted over the trial's own leads, which no other trial changes meanwhile.
+    for n in 0..3 {
+        create_lead(&session, e2e.name(&format!("counted {n}")), &[]).await;
+    }
+    let domain = ours(e2e);
     let expected: i64 = session
-        .execute_kw("crm.lead", "search_count", (ALL,), Kwargs::new())
+        .execute_kw("crm.lead", "search_count", (domain.clone(),), Kwargs::new())
         .await
         .unwrap();
+    assert_eq!(expected, 3);
     let tasks: Vec<_> = (0..100)
         .map(|_| {
             let session = session.clone();
+            let domain = domain.clone();
             tokio::spawn(async move {
                 session
-                    .execute_kw::<i64>("crm.lead", "search_count", (ALL,), Kwargs::new())
+                    .execute_kw::<i64>("crm.lead", "search_count", (domain,), Kwargs::new())
                     .await
             })
         })

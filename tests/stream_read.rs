@@ -1,14 +1,46 @@
-//! Keyset-paged streaming reads against the embedded server.
+//! Keyset-paged streaming reads, as the user; against the server `TASKFLOW_URL` names, or the
+//! embedded one (see `support::e2e`).
 
 mod support;
 
 use std::collections::{BTreeSet, HashMap};
+use std::process::ExitCode;
 
 use futures_util::TryStreamExt;
 use serde::Deserialize;
+use support::e2e::E2e;
+use support::harness::Suite;
 use taskflow_sdk::Kwargs;
 use taskflow_sdk::stream::Record;
 use taskflow_sdk::xmlrpc::Value;
+
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    // It compares a stream of every lead the user sees with their count: no other trial may
+    // add or delete leads meanwhile.
+    suite
+        .test(
+            "streams_every_matching_record_once_in_id_order",
+            streams_every_matching_record_once_in_id_order,
+        )
+        .multi_thread()
+        .exclusive();
+    // Salespeople may not delete leads (odoo-17/117): an administrator deletes them meanwhile.
+    suite
+        .test(
+            "records_that_exist_throughout_are_yielded_once_while_the_table_changes",
+            records_that_exist_throughout_are_yielded_once_while_the_table_changes,
+        )
+        .needs_admin()
+        .multi_thread();
+    suite
+        .test(
+            "typed_models_stream_with_typed_domains",
+            typed_models_stream_with_typed_domains,
+        )
+        .multi_thread();
+    suite.run()
+}
 
 #[derive(Deserialize, Debug)]
 struct Lead {
@@ -32,11 +64,11 @@ async fn seed(session: &taskflow_sdk::Session, prefix: &str, n: usize) {
     assert_eq!(report.imported as usize, n);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn streams_every_matching_record_once_in_id_order() {
-    let (_server, session) = support::demo_session().await;
-    seed(&session, "streamed", 1234).await;
-    let domain = (("name", "=like", "streamed %"),);
+async fn streams_every_matching_record_once_in_id_order(e2e: &E2e) {
+    let session = e2e.session().await;
+    seed(&session, &e2e.name("streamed"), 1234).await;
+    let pattern = format!("{} %", e2e.name("streamed"));
+    let domain = (("name", "=like", pattern.as_str()),);
     let leads: Vec<Lead> = session
         .search_read_stream::<Lead>("crm.lead", domain, &["name"])
         .page_size(100)
@@ -47,7 +79,7 @@ async fn streams_every_matching_record_once_in_id_order() {
     assert!(leads.windows(2).all(|w| w[0].id < w[1].id), "ids ascend");
     let names: BTreeSet<&str> = leads.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names.len(), 1234);
-    assert!(names.contains("streamed 01233"));
+    assert!(names.contains(format!("{} 01233", e2e.name("streamed")).as_str()));
 
     // The untyped form, with an empty domain over the same model, sees them too.
     let empty: [Value; 0] = [];
@@ -64,13 +96,13 @@ async fn streams_every_matching_record_once_in_id_order() {
     assert_eq!(all.len() as i64, count);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn records_that_exist_throughout_are_yielded_once_while_the_table_changes() {
-    let (server, session) = support::demo_session().await;
+async fn records_that_exist_throughout_are_yielded_once_while_the_table_changes(e2e: &E2e) {
+    let session = e2e.session().await;
     // Salespeople may not delete leads (odoo-17/117): an administrator deletes them meanwhile.
-    let admin = support::login_admin(&server.url(), &server).await;
-    seed(&session, "moving", 1000).await;
-    let domain = (("name", "=like", "moving %"),);
+    let admin = e2e.admin_session().await;
+    seed(&session, &e2e.name("moving"), 1000).await;
+    let pattern = format!("{} %", e2e.name("moving"));
+    let domain = (("name", "=like", pattern.as_str()),);
     let initial: Vec<Lead> = session
         .execute_kw(
             "crm.lead",
@@ -114,7 +146,7 @@ async fn records_that_exist_throughout_are_yielded_once_while_the_table_changes(
                     "crm.lead",
                     "create",
                     (vec![
-                        [("name", format!("moving new {step}"))]
+                        [("name", e2e.name(&format!("moving new {step}")))]
                             .into_iter()
                             .collect::<HashMap<_, _>>(),
                     ],),
@@ -146,18 +178,17 @@ struct TypedLead {
     name: String,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn typed_models_stream_with_typed_domains() {
-    let (_server, session) = support::demo_session().await;
-    seed(&session, "typed stream", 450).await;
+async fn typed_models_stream_with_typed_domains(e2e: &E2e) {
+    let session = e2e.session().await;
+    seed(&session, &e2e.name("typed stream"), 450).await;
     let f = TypedLead::fields();
     let leads: Vec<TypedLead> =
-        taskflow_sdk::stream::search_read(&session, f.name.like("typed stream %"))
+        taskflow_sdk::stream::search_read(&session, f.name.like(e2e.name("typed stream %")))
             .page_size(100)
             .try_collect()
             .await
             .expect("typed stream reads");
     assert_eq!(leads.len(), 450);
     assert!(leads.windows(2).all(|w| w[0].id.get() < w[1].id.get()));
-    assert_eq!(leads[0].name, "typed stream 00000");
+    assert_eq!(leads[0].name, e2e.name("typed stream 00000"));
 }

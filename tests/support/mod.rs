@@ -1,6 +1,10 @@
-//! Helpers shared by the workspace's integration tests.
+//! Helpers shared by the workspace's integration tests: the end-to-end target ([`e2e`]) and the
+//! harness that runs tests against it ([`harness`]), a reply-dropping proxy, and sessions of a
+//! fresh embedded server for the tests that still start their own.
 #![allow(dead_code)]
 
+pub mod e2e;
+pub mod harness;
 pub mod proxy;
 
 use taskflow_sdk::{Client, Kwargs, Session};
