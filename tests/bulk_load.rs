@@ -1,5 +1,6 @@
-//! The bulk loader against the embedded server: per-row errors mapped to global rows, both error
-//! policies, repeat runs that update, and retries that never duplicate.
+//! The bulk loader against the server `TASKFLOW_URL` names, or the embedded one (see
+//! `support::e2e`): per-row errors mapped to global rows, both error policies, repeat runs that
+//! update, and retries that never duplicate.
 //!
 //! They run as the demo user, a salesperson, since an import needs no more rights than its
 //! `load` calls: the loader tells created rows from updated ones only where the user may read
@@ -9,16 +10,78 @@
 mod support;
 
 use std::collections::BTreeSet;
+use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
+use support::e2e::E2e;
+use support::harness::Suite;
 use taskflow_sdk::load::ErrorPolicy;
+
+fn main() -> ExitCode {
+    let mut suite = Suite::new();
+    suite
+        .test(
+            "stop_policy_reports_the_bad_rows_of_the_first_rejected_chunk",
+            stop_policy_reports_the_bad_rows_of_the_first_rejected_chunk,
+        )
+        .multi_thread();
+    suite
+        .test(
+            "skip_invalid_lands_every_good_row_and_a_rerun_updates",
+            skip_invalid_lands_every_good_row_and_a_rerun_updates,
+        )
+        .multi_thread();
+    suite
+        .test(
+            "a_fault_for_the_whole_import_is_an_error",
+            a_fault_for_the_whole_import_is_an_error,
+        )
+        .multi_thread();
+    suite
+        .test(
+            "a_lost_reply_is_resent_only_when_rows_have_external_ids",
+            a_lost_reply_is_resent_only_when_rows_have_external_ids,
+        )
+        .needs_embedded("a proxy before the server drops one reply")
+        .multi_thread();
+    suite
+        .test(
+            "typed_rows_load_in_chunks_with_per_row_errors",
+            typed_rows_load_in_chunks_with_per_row_errors,
+        )
+        .multi_thread();
+    // The exact split needs a user who may read external ids.
+    suite
+        .test(
+            "created_and_updated_are_counted_per_row",
+            created_and_updated_are_counted_per_row,
+        )
+        .needs_admin()
+        .multi_thread();
+    suite
+        .test(
+            "repeats_across_chunks_in_flight_together_count_as_updates",
+            repeats_across_chunks_in_flight_together_count_as_updates,
+        )
+        .needs_admin()
+        .multi_thread();
+    suite
+        .test(
+            "concurrent_loads_of_the_same_external_ids_never_duplicate",
+            concurrent_loads_of_the_same_external_ids_never_duplicate,
+        )
+        .needs_admin()
+        .multi_thread();
+    suite.run()
+}
 
 const BAD: [usize; 5] = [0, 499, 500, 1234, 2999];
 
-/// 3,000 leads in chunks of 500; the rows in `BAD` carry an invalid `type` selection key, so two
+/// 3,000 leads in chunks of 500, named `<trial prefix> <label> <i>` with external ids
+/// `<trial token>.<label>_<i>`; the rows in `BAD` carry an invalid `type` selection key, so two
 /// of them sit on either side of the first chunk boundary.
-fn rows(prefix: &str) -> Vec<Vec<String>> {
+fn rows(e2e: &E2e, label: &str) -> Vec<Vec<String>> {
     (0..3000)
         .map(|i| {
             let kind = if BAD.contains(&i) {
@@ -27,23 +90,22 @@ fn rows(prefix: &str) -> Vec<Vec<String>> {
                 "lead"
             };
             vec![
-                format!("bulk_test.{prefix}_{i}"),
-                format!("{prefix} {i}"),
+                format!("{}.{label}_{i}", e2e.token()),
+                format!("{} {i}", e2e.name(label)),
                 kind.to_string(),
             ]
         })
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn stop_policy_reports_the_bad_rows_of_the_first_rejected_chunk() {
-    let (_server, session) = support::demo_session().await;
+async fn stop_policy_reports_the_bad_rows_of_the_first_rejected_chunk(e2e: &E2e) {
+    let session = e2e.session().await;
     let report = session
         .loader("crm.lead", ["id", "name", "type"])
         .chunk_size(500)
         .concurrency(3)
         .on_error(ErrorPolicy::Stop)
-        .run(rows("stop"))
+        .run(rows(e2e, "stop"))
         .await
         .expect("load runs");
     assert!(report.stopped);
@@ -52,11 +114,11 @@ async fn stop_policy_reports_the_bad_rows_of_the_first_rejected_chunk() {
     assert_eq!(failed, vec![0, 499], "{:?}", report.failed);
     assert_eq!(
         report.failed[0].external_id.as_deref(),
-        Some("bulk_test.stop_0")
+        Some(format!("{}.stop_0", e2e.token()).as_str())
     );
     assert_eq!(
         report.failed[1].external_id.as_deref(),
-        Some("bulk_test.stop_499")
+        Some(format!("{}.stop_499", e2e.token()).as_str())
     );
     assert_eq!(report.failed[0].field.as_deref(), Some("type"));
     assert!(
@@ -66,15 +128,14 @@ async fn stop_policy_reports_the_bad_rows_of_the_first_rejected_chunk() {
     );
     assert_eq!(report.not_imported, 498);
     // Nothing of the rejected chunk landed.
-    let imported = support::count_leads(&session, "stop ").await;
+    let imported = support::count_leads(&session, &format!("{} ", e2e.name("stop"))).await;
     assert_eq!(imported as u64, report.imported);
     assert_eq!(report.imported % 500, 0, "only whole good chunks land");
     assert_eq!((report.created, report.updated), (None, None));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn skip_invalid_lands_every_good_row_and_a_rerun_updates() {
-    let (_server, session) = support::demo_session().await;
+async fn skip_invalid_lands_every_good_row_and_a_rerun_updates(e2e: &E2e) {
+    let session = e2e.session().await;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let progress = Arc::clone(&seen);
     let report = session
@@ -82,7 +143,7 @@ async fn skip_invalid_lands_every_good_row_and_a_rerun_updates() {
         .chunk_size(500)
         .on_error(ErrorPolicy::SkipInvalid)
         .progress(move |p| progress.lock().unwrap().push((p.rows_done, p.rows_failed)))
-        .run(rows("skip"))
+        .run(rows(e2e, "skip"))
         .await
         .expect("load runs");
     let failed: Vec<usize> = report.failed.iter().map(|e| e.row).collect();
@@ -92,16 +153,11 @@ async fn skip_invalid_lands_every_good_row_and_a_rerun_updates() {
         .iter()
         .filter_map(|e| e.external_id.as_deref())
         .collect();
-    assert_eq!(
-        xids,
-        [
-            "bulk_test.skip_0",
-            "bulk_test.skip_499",
-            "bulk_test.skip_500",
-            "bulk_test.skip_1234",
-            "bulk_test.skip_2999"
-        ]
-    );
+    let expected: Vec<String> = BAD
+        .iter()
+        .map(|i| format!("{}.skip_{i}", e2e.token()))
+        .collect();
+    assert_eq!(xids, expected);
     assert_eq!(report.imported, 2995);
     // A salesperson may not read external ids: the split is unknown, not guessed.
     assert_eq!((report.created, report.updated), (None, None));
@@ -111,13 +167,17 @@ async fn skip_invalid_lands_every_good_row_and_a_rerun_updates() {
     );
     assert_eq!(report.chunks, 6);
     assert!(!report.stopped);
-    assert_eq!(support::count_leads(&session, "skip ").await, 2995);
-    let ids = |session: taskflow_sdk::Session| async move {
+    assert_eq!(
+        support::count_leads(&session, &format!("{} ", e2e.name("skip"))).await,
+        2995
+    );
+    let pattern = format!("{} %", e2e.name("skip"));
+    let ids = |session: taskflow_sdk::Session, pattern: String| async move {
         let mut ids: Vec<i64> = session
             .execute_kw(
                 "crm.lead",
                 "search",
-                ((("name", "=like", "skip %"),),),
+                ((("name", "=like", pattern),),),
                 taskflow_sdk::Kwargs::new(),
             )
             .await
@@ -125,7 +185,7 @@ async fn skip_invalid_lands_every_good_row_and_a_rerun_updates() {
         ids.sort_unstable();
         ids
     };
-    let first_ids = ids(session.clone()).await;
+    let first_ids = ids(session.clone(), pattern.clone()).await;
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 6, "one progress report per chunk");
     assert_eq!(seen.last(), Some(&(2995, 5)));
@@ -139,7 +199,7 @@ async fn skip_invalid_lands_every_good_row_and_a_rerun_updates() {
         .loader("crm.lead", ["id", "name", "type"])
         .chunk_size(500)
         .on_error(ErrorPolicy::SkipInvalid)
-        .run(rows("skip"))
+        .run(rows(e2e, "skip"))
         .await
         .expect("second load runs");
     assert_eq!(
@@ -151,13 +211,19 @@ async fn skip_invalid_lands_every_good_row_and_a_rerun_updates() {
         ),
         (2995, None, None, 5)
     );
-    assert_eq!(support::count_leads(&session, "skip ").await, 2995);
-    assert_eq!(ids(session).await, first_ids, "the same records, updated");
+    assert_eq!(
+        support::count_leads(&session, &format!("{} ", e2e.name("skip"))).await,
+        2995
+    );
+    assert_eq!(
+        ids(session, pattern).await,
+        first_ids,
+        "the same records, updated"
+    );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_fault_for_the_whole_import_is_an_error() {
-    let (_server, session) = support::demo_session().await;
+async fn a_fault_for_the_whole_import_is_an_error(e2e: &E2e) {
+    let session = e2e.session().await;
     let err = session
         .loader("crm.lead", ["id", "no_such_field"])
         .run(vec![vec!["x.y".to_string(), "v".to_string()]])
@@ -167,12 +233,12 @@ async fn a_fault_for_the_whole_import_is_an_error() {
     assert!(err.to_string().contains("no_such_field"), "{err}");
 }
 
-fn plain_rows(prefix: &str, with_ids: bool, n: usize) -> Vec<Vec<String>> {
+fn plain_rows(e2e: &E2e, label: &str, with_ids: bool, n: usize) -> Vec<Vec<String>> {
     (0..n)
         .map(|i| {
-            let name = format!("{prefix} {i}");
+            let name = format!("{} {i}", e2e.name(label));
             if with_ids {
-                vec![format!("retry_test.{prefix}_{i}"), name]
+                vec![format!("{}.{label}_{i}", e2e.token()), name]
             } else {
                 vec![name]
             }
@@ -180,36 +246,38 @@ fn plain_rows(prefix: &str, with_ids: bool, n: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lost_reply_is_resent_only_when_rows_have_external_ids() {
-    let (server, _) = support::demo_session().await;
+async fn a_lost_reply_is_resent_only_when_rows_have_external_ids(e2e: &E2e) {
+    let server = e2e.embedded().expect("the embedded server");
 
     // With external ids: the chunk whose reply was lost is resent, and updates instead of
     // duplicating.
     let (url, stats) = support::proxy::start(server.addr().to_string(), ">load</", 1).await;
-    let session = support::login(&url, &server).await;
+    let session = support::login(&url, server).await;
     let report = session
         .loader("crm.lead", ["id", "name"])
         .chunk_size(100)
         .concurrency(1)
         .count_updates(false)
-        .run(plain_rows("keyed", true, 300))
+        .run(plain_rows(e2e, "keyed", true, 300))
         .await
         .expect("load completes");
     assert_eq!(stats.dropped.load(Ordering::SeqCst), 1);
     assert_eq!(report.chunks_retried, 1);
     assert!(report.failed.is_empty(), "{:?}", report.failed);
-    assert_eq!(support::count_leads(&session, "keyed ").await, 300);
+    assert_eq!(
+        support::count_leads(&session, &format!("{} ", e2e.name("keyed"))).await,
+        300
+    );
 
     // Without external ids: never resent (the server committed it once already).
     let (url, stats) = support::proxy::start(server.addr().to_string(), ">load</", 1).await;
-    let session = support::login(&url, &server).await;
+    let session = support::login(&url, server).await;
     let report = session
         .loader("crm.lead", ["name"])
         .chunk_size(100)
         .concurrency(1)
         .on_error(ErrorPolicy::SkipInvalid)
-        .run(plain_rows("anonymous", false, 300))
+        .run(plain_rows(e2e, "anonymous", false, 300))
         .await
         .expect("load runs");
     assert_eq!(stats.dropped.load(Ordering::SeqCst), 1);
@@ -231,7 +299,7 @@ async fn a_lost_reply_is_resent_only_when_rows_have_external_ids() {
         report.failed[0].message
     );
     assert_eq!(
-        support::count_leads(&session, "anonymous ").await,
+        support::count_leads(&session, &format!("{} ", e2e.name("anonymous"))).await,
         300,
         "no duplicates"
     );
@@ -245,19 +313,20 @@ struct Lead {
     contact_name: Option<String>,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn typed_rows_load_in_chunks_with_per_row_errors() {
-    let (_server, session) = support::demo_session().await;
+async fn typed_rows_load_in_chunks_with_per_row_errors(e2e: &E2e) {
+    let session = e2e.session().await;
     // Rows 7 and 250 leave out the required name: the server rejects exactly those.
+    let (prefix, token) = (e2e.name("typed"), e2e.token().to_owned());
     let rows = |run: u32| {
+        let (prefix, token) = (prefix.clone(), token.clone());
         (0..600).map(move |i| {
             let values = Lead::values().contact_name(format!("Contact {i}"));
             let values = if i == 7 || i == 250 {
                 values
             } else {
-                values.name(format!("typed {i} run {run}"))
+                values.name(format!("{prefix} {i} run {run}"))
             };
-            (format!("typed_bulk.lead_{i}"), values)
+            (format!("{token}.lead_{i}"), values)
         })
     };
     let report = session
@@ -272,12 +341,13 @@ async fn typed_rows_load_in_chunks_with_per_row_errors() {
         .iter()
         .map(|e| (e.row, e.external_id.as_deref()))
         .collect();
+    let (seventh, later) = (
+        format!("{}.lead_7", e2e.token()),
+        format!("{}.lead_250", e2e.token()),
+    );
     assert_eq!(
         failed,
-        [
-            (7, Some("typed_bulk.lead_7")),
-            (250, Some("typed_bulk.lead_250"))
-        ]
+        [(7, Some(seventh.as_str())), (250, Some(later.as_str()))]
     );
     assert_eq!(
         (report.imported, report.created, report.updated),
@@ -295,9 +365,12 @@ async fn typed_rows_load_in_chunks_with_per_row_errors() {
         (598, None, None)
     );
     let f = Lead::fields();
-    let leads = Lead::search_read(&session, f.name.like("typed % run 2"))
-        .await
-        .expect("read back");
+    let leads = Lead::search_read(
+        &session,
+        f.name.like(format!("{} % run 2", e2e.name("typed"))),
+    )
+    .await
+    .expect("read back");
     assert_eq!(leads.len(), 598);
     assert!(
         leads
@@ -308,13 +381,13 @@ async fn typed_rows_load_in_chunks_with_per_row_errors() {
 
 /// Created and updated are counted per row: external ids the server knows update, new ones
 /// create, and a repeat of an id within a chunk updates what its first occurrence created.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn created_and_updated_are_counted_per_row() {
+async fn created_and_updated_are_counted_per_row(e2e: &E2e) {
     // An administrator may read external ids: the split is exact.
-    let (_server, session) = support::admin_session().await;
-    let row = |xid: String, i: usize| vec![xid, format!("counted {i}")];
+    let session = e2e.admin_session().await;
+    let (module, counted) = (e2e.token(), e2e.name("counted"));
+    let row = |xid: String, i: usize| vec![xid, format!("{counted} {i}")];
     let first: Vec<Vec<String>> = (0..300)
-        .map(|i| row(format!("count_test.lead_{i}"), i))
+        .map(|i| row(format!("{module}.lead_{i}"), i))
         .collect();
     let report = session
         .loader("crm.lead", ["id", "name"])
@@ -328,12 +401,12 @@ async fn created_and_updated_are_counted_per_row() {
     // `__import__`), then 50 repeats of new ids and 10 of known ones.
     let mut second: Vec<Vec<String>> = (100..450)
         .map(|i| match i {
-            400.. => row(format!("count_test_bare_{i}"), i),
-            _ => row(format!("count_test.lead_{i}"), i),
+            400.. => row(format!("{module}_bare_{i}"), i),
+            _ => row(format!("{module}.lead_{i}"), i),
         })
         .collect();
-    second.extend((300..350).map(|i| row(format!("count_test.lead_{i}"), i)));
-    second.extend((100..110).map(|i| row(format!("count_test.lead_{i}"), i)));
+    second.extend((300..350).map(|i| row(format!("{module}.lead_{i}"), i)));
+    second.extend((100..110).map(|i| row(format!("{module}.lead_{i}"), i)));
     let report = session
         .loader("crm.lead", ["id", "name"])
         .chunk_size(1000)
@@ -342,19 +415,21 @@ async fn created_and_updated_are_counted_per_row() {
         .expect("second load");
     assert!(report.is_complete(), "{:?}", report.failed.first());
     assert_eq!((report.created, report.updated), (Some(150), Some(260)));
-    assert_eq!(support::count_leads(&session, "counted ").await, 450);
+    assert_eq!(
+        support::count_leads(&session, &format!("{counted} ")).await,
+        450
+    );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn repeats_across_chunks_in_flight_together_count_as_updates() {
+async fn repeats_across_chunks_in_flight_together_count_as_updates(e2e: &E2e) {
     // Every external id comes twice, 150 rows apart: in different chunks, loaded side by side.
     // Whichever chunk the server applies first creates the record; the other updates it.
-    let (_server, session) = support::admin_session().await;
+    let session = e2e.admin_session().await;
     let rows: Vec<Vec<String>> = (0..300)
         .map(|i| {
             vec![
-                format!("repeat_test.lead_{}", i % 150),
-                format!("repeat {i}"),
+                format!("{}.lead_{}", e2e.token(), i % 150),
+                format!("{} {i}", e2e.name("repeat")),
             ]
         })
         .collect();
@@ -374,16 +449,23 @@ async fn repeats_across_chunks_in_flight_together_count_as_updates() {
         };
         assert_eq!((report.created, report.updated), expected, "run {run}");
     }
-    assert_eq!(support::count_leads(&session, "repeat ").await, 150);
+    assert_eq!(
+        support::count_leads(&session, &format!("{} ", e2e.name("repeat"))).await,
+        150
+    );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_loads_of_the_same_external_ids_never_duplicate() {
+async fn concurrent_loads_of_the_same_external_ids_never_duplicate(e2e: &E2e) {
     // The server checks loads side by side and applies them one at a time; a load checked
     // before another created its external ids must update those records, not create twins.
-    let (server, session) = support::demo_session().await;
+    let session = e2e.session().await;
     let rows: Vec<Vec<String>> = (0..400)
-        .map(|i| vec![format!("race_test.lead_{i}"), format!("race {i}")])
+        .map(|i| {
+            vec![
+                format!("{}.lead_{i}", e2e.token()),
+                format!("{} {i}", e2e.name("race")),
+            ]
+        })
         .collect();
     let loads = (0..6).map(|_| {
         session
@@ -398,14 +480,17 @@ async fn concurrent_loads_of_the_same_external_ids_never_duplicate() {
         let report = report.expect("load runs");
         assert!(report.is_complete(), "{:?}", report.failed.first());
     }
-    assert_eq!(support::count_leads(&session, "race ").await, 400);
+    assert_eq!(
+        support::count_leads(&session, &format!("{} ", e2e.name("race"))).await,
+        400
+    );
     // Only an administrator may count external ids (odoo-17/118).
-    let admin = support::login_admin(&server.url(), &server).await;
+    let admin = e2e.admin_session().await;
     let entries: i64 = admin
         .execute_kw(
             "ir.model.data",
             "search_count",
-            ((("module", "=", "race_test"),),),
+            ((("module", "=", e2e.token()),),),
             taskflow_sdk::Kwargs::new(),
         )
         .await

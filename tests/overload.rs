@@ -2,6 +2,10 @@
 //! two per call) and the hold time on, so the calls overlap: without the client's in-flight
 //! bound the server refuses work as a real one does (odoo-17/133, 134); with it every call lands
 //! once. And a restart of the server between two calls is ridden out by the retries.
+//!
+//! These start embedded servers of their own (a pool with the hold time on, a server to
+//! restart): they test the client against the server's limits, and do not run against the
+//! server `TASKFLOW_URL` names.
 
 mod support;
 
