@@ -389,28 +389,37 @@ impl StdError for Fault {}
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The client could not be configured: bad URL, unreadable certificate, TLS setup.
     #[non_exhaustive]
+    #[error("invalid client configuration: {message}")]
     Builder {
         /// What was wrong.
         message: String,
         /// The underlying error, if any.
         #[allow(missing_docs)]
+        #[source]
         source: Option<BoxError>,
     },
     /// The server answered with a fault.
     #[non_exhaustive]
+    #[error("{call} failed: {fault}")]
     Fault {
         /// The classified fault.
+        #[source]
         fault: Box<Fault>,
         /// The call that failed.
         call: CallInfo,
     },
     /// `authenticate` answered `false`: wrong password, unknown login, or inactive user.
     #[non_exhaustive]
+    #[error(
+        "authentication of {login:?} on database {db:?} at {endpoint} failed: the server \
+         answered false (wrong password or API key, unknown login, or inactive user); check the \
+         credentials"
+    )]
     AuthenticationFailed {
         /// The database.
         db: String,
@@ -421,6 +430,7 @@ pub enum Error {
     },
     /// The server answered with an HTTP status other than 200.
     #[non_exhaustive]
+    #[error("{call} failed: HTTP status {status}{}", status_detail(*.status, .excerpt))]
     Status {
         /// The HTTP status code.
         status: u16,
@@ -431,30 +441,50 @@ pub enum Error {
     },
     /// The request or the response did not complete in time.
     #[non_exhaustive]
+    #[error(
+        "{call} timed out; the server may be overloaded, or raise the client's timeout (a call \
+         that changes data is never retried and may still have taken effect)"
+    )]
     Timeout {
         /// The call that failed.
         call: CallInfo,
         /// The underlying error.
+        #[source]
         source: BoxError,
     },
     /// No connection could be made to the server.
     #[non_exhaustive]
+    #[error(
+        "{call} failed: could not connect ({}); check the URL and that the server is up",
+        chain(.source.as_ref())
+    )]
     Connect {
         /// The call that failed.
         call: CallInfo,
         /// The underlying error.
+        #[source]
         source: BoxError,
     },
     /// The connection broke while sending the request or reading the response.
     #[non_exhaustive]
+    #[error(
+        "{call} failed: the connection broke during the exchange ({}); a call that changes data \
+         is never retried and may have taken effect: check before repeating it",
+        chain(.source.as_ref())
+    )]
     Transport {
         /// The call that failed.
         call: CallInfo,
         /// The underlying error.
+        #[source]
         source: BoxError,
     },
     /// The response body is larger than the client's maximum response size.
     #[non_exhaustive]
+    #[error(
+        "{call} failed: the response is larger than the limit of {limit} bytes; ask for fewer \
+         records or fields (limit, fields), or raise max_response_size"
+    )]
     ResponseTooLarge {
         /// The configured limit, in bytes.
         limit: u64,
@@ -463,20 +493,49 @@ pub enum Error {
     },
     /// The response is not valid XML-RPC, or does not fit the requested type.
     #[non_exhaustive]
+    #[error(
+        "{call} failed: could not decode the response: {source}; check that the result type \
+         matches what the method returns (empty fields come as false: use Option)"
+    )]
     Decode {
         /// The codec's error, with its byte offset and path into the document.
+        #[source]
         source: DecodeError,
         /// The call that failed.
         call: CallInfo,
     },
     /// The arguments could not be written as XML-RPC.
     #[non_exhaustive]
+    #[error("{call} failed: could not encode the arguments: {source}")]
     Encode {
         /// The codec's error.
+        #[source]
         source: EncodeError,
         /// The call that failed.
         call: CallInfo,
     },
+}
+
+/// The excerpt of an error page and the advice for a status, after `HTTP status NNN`.
+fn status_detail(status: u16, excerpt: &str) -> impl fmt::Display + '_ {
+    struct Detail<'a>(u16, &'a str);
+    impl fmt::Display for Detail<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            if !self.1.is_empty() {
+                write!(f, " ({})", self.1)?;
+            }
+            match self.0 {
+                404 | 405 => f.write_str(
+                    "; the URL may not point at the server root (it must serve /xmlrpc/2/)",
+                ),
+                502..=504 => f.write_str(
+                    "; the server or a proxy in front of it is unavailable, try again later",
+                ),
+                _ => Ok(()),
+            }
+        }
+    }
+    Detail(status, excerpt)
 }
 
 impl Error {
@@ -611,75 +670,6 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Builder { message, .. } => {
-                write!(f, "invalid client configuration: {message}")
-            }
-            Error::Fault { fault, call } => write!(f, "{call} failed: {fault}"),
-            Error::AuthenticationFailed {
-                db,
-                login,
-                endpoint,
-            } => write!(
-                f,
-                "authentication of {login:?} on database {db:?} at {endpoint} failed: the server \
-                 answered false (wrong password or API key, unknown login, or inactive user); \
-                 check the credentials"
-            ),
-            Error::Status {
-                status,
-                excerpt,
-                call,
-            } => {
-                write!(f, "{call} failed: HTTP status {status}")?;
-                if !excerpt.is_empty() {
-                    write!(f, " ({excerpt})")?;
-                }
-                match status {
-                    404 | 405 => f.write_str(
-                        "; the URL may not point at the server root (it must serve /xmlrpc/2/)",
-                    ),
-                    502..=504 => f.write_str(
-                        "; the server or a proxy in front of it is unavailable, try again later",
-                    ),
-                    _ => Ok(()),
-                }
-            }
-            Error::Timeout { call, .. } => write!(
-                f,
-                "{call} timed out; the server may be overloaded, or raise the client's timeout \
-                 (a call that changes data is never retried and may still have taken effect)"
-            ),
-            Error::Connect { call, source } => write!(
-                f,
-                "{call} failed: could not connect ({}); check the URL and that the server is up",
-                chain(source.as_ref())
-            ),
-            Error::Transport { call, source } => write!(
-                f,
-                "{call} failed: the connection broke during the exchange ({}); a call that \
-                 changes data is never retried and may have taken effect: check before repeating it",
-                chain(source.as_ref())
-            ),
-            Error::ResponseTooLarge { limit, call } => write!(
-                f,
-                "{call} failed: the response is larger than the limit of {limit} bytes; ask for \
-                 fewer records or fields (limit, fields), or raise max_response_size"
-            ),
-            Error::Decode { source, call } => write!(
-                f,
-                "{call} failed: could not decode the response: {source}; check that the result \
-                 type matches what the method returns (empty fields come as false: use Option)"
-            ),
-            Error::Encode { source, call } => {
-                write!(f, "{call} failed: could not encode the arguments: {source}")
-            }
-        }
-    }
-}
-
 /// The messages of an error and its sources, joined with `: `.
 fn chain(err: &(dyn StdError + 'static)) -> String {
     let mut out = err.to_string();
@@ -693,23 +683,6 @@ fn chain(err: &(dyn StdError + 'static)) -> String {
         next = e.source();
     }
     out
-}
-
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        match self {
-            Error::Builder { source, .. } => source.as_deref().map(|e| e as _),
-            Error::Fault { fault, .. } => Some(fault.as_ref()),
-            Error::Timeout { source, .. }
-            | Error::Connect { source, .. }
-            | Error::Transport { source, .. } => Some(source.as_ref()),
-            Error::Decode { source, .. } => Some(source),
-            Error::Encode { source, .. } => Some(source),
-            Error::AuthenticationFailed { .. }
-            | Error::Status { .. }
-            | Error::ResponseTooLarge { .. } => None,
-        }
-    }
 }
 
 #[cfg(test)]
