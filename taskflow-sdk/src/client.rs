@@ -138,12 +138,12 @@ impl Client {
     /// holding the database, the uid and the password (or API key).
     ///
     /// A server answering `false` (wrong password, unknown login) gives
-    /// [`Error::AuthenticationFailed`]. Retried on transient failures.
+    /// [`Error::LoginRefused`]. Retried on transient failures.
     ///
     /// ```no_run
     /// # async fn run(client: taskflow_sdk::Client) -> taskflow_sdk::Result<()> {
     /// match client.authenticate("taskflow", "admin", "wrong").await {
-    ///     Err(e) if e.is_authentication_failed() => eprintln!("{e}"),
+    ///     Err(e) if e.is_login_refused() => eprintln!("{e}"),
     ///     other => { other?; }
     /// }
     /// # Ok(()) }
@@ -170,7 +170,7 @@ impl Client {
                 login.to_owned(),
                 password,
             )),
-            Value::Bool(false) | Value::Int(_) => Err(Error::AuthenticationFailed {
+            Value::Bool(false) | Value::Int(_) => Err(Error::LoginRefused {
                 db: db.to_owned(),
                 login: login.to_owned(),
                 endpoint: self.inner.common.display.clone(),

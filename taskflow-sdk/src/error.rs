@@ -414,13 +414,15 @@ pub enum Error {
         call: CallInfo,
     },
     /// `authenticate` answered `false`: wrong password, unknown login, or inactive user.
+    ///
+    /// A call whose credentials are refused is a fault instead ([`Error::is_access_denied`]).
     #[non_exhaustive]
     #[error(
-        "authentication of {login:?} on database {db:?} at {endpoint} failed: the server \
+        "authenticate as {login:?} on database {db:?} at {endpoint} was refused: the server \
          answered false (wrong password or API key, unknown login, or inactive user); check the \
          credentials"
     )]
-    AuthenticationFailed {
+    LoginRefused {
         /// The database.
         db: String,
         /// The login (never the password).
@@ -577,7 +579,7 @@ impl Error {
             | Error::ResponseTooLarge { call, .. }
             | Error::Decode { call, .. }
             | Error::Encode { call, .. } => Some(call),
-            Error::Builder { .. } | Error::AuthenticationFailed { .. } => None,
+            Error::Builder { .. } | Error::LoginRefused { .. } => None,
         }
     }
 
@@ -634,10 +636,18 @@ impl Error {
         matches!(self, Error::ResponseTooLarge { .. })
     }
 
-    /// `authenticate` was refused (`false`), or an authenticated call got access denied.
-    pub fn is_authentication_failed(&self) -> bool {
-        matches!(self, Error::AuthenticationFailed { .. })
-            || self.fault_kind() == Some(FaultKind::AccessDenied)
+    /// `authenticate` answered `false` ([`Error::LoginRefused`]): wrong password or API key,
+    /// unknown login, or inactive user.
+    pub fn is_login_refused(&self) -> bool {
+        matches!(self, Error::LoginRefused { .. })
+    }
+
+    /// A call was refused because its credentials were not accepted: a fault of kind
+    /// [`FaultKind::AccessDenied`] (wrong database, login or password on `execute_kw`). The
+    /// session's password or API key no longer works; `authenticate` itself answers
+    /// [`Error::LoginRefused`] instead.
+    pub fn is_access_denied(&self) -> bool {
+        self.fault_kind() == Some(FaultKind::AccessDenied)
     }
 
     /// The client could not be built.
