@@ -372,8 +372,10 @@ impl StdError for Fault {}
 /// Everything that can go wrong in the runtime.
 ///
 /// Each variant's `Display` says what happened, which call it was (model, method, endpoint) and,
-/// where it helps, what to do. Sources are chained. Use the predicates ([`Error::is_timeout`],
-/// [`Error::is_fault`], ...) rather than matching when you only need to react to one kind.
+/// where it helps, what to do. Sources are chained.
+///
+/// [`Error::kind`] tells the variants apart in one `match`; the predicates
+/// ([`Error::is_timeout`], [`Error::is_fault`], ...) answer for one kind.
 ///
 /// ```
 /// # async fn run(session: taskflow_sdk::Session) -> taskflow_sdk::Result<()> {
@@ -384,7 +386,7 @@ impl StdError for Fault {}
 ///     .execute_kw::<bool>("crm.lead", "write", ([999_999], HashMap::from([("name", "x")])), Kwargs::new())
 ///     .await
 /// {
-///     Err(e) if e.fault().is_some_and(|f| f.kind() == FaultKind::MissingRecord) => {}
+///     Err(e) if e.fault_kind() == Some(FaultKind::MissingRecord) => {}
 ///     other => { other?; }
 /// }
 /// # Ok(()) }
@@ -540,6 +542,67 @@ fn status_detail(status: u16, excerpt: &str) -> impl fmt::Display + '_ {
     Detail(status, excerpt)
 }
 
+/// Which [`Error`] variant an error is, to tell them apart in one `match` ([`Error::kind`]).
+///
+/// A fault's own kind is [`Error::fault_kind`].
+///
+/// ```
+/// use taskflow_sdk::{Error, ErrorKind, FaultKind};
+///
+/// fn what_to_do(e: &Error) -> &'static str {
+///     match e.kind() {
+///         ErrorKind::LoginRefused => "ask for the password again",
+///         ErrorKind::Fault if e.fault_kind() == Some(FaultKind::AccessDenied) => {
+///             "sign in again"
+///         }
+///         ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Transport => "try again later",
+///         _ => "report it",
+///     }
+/// }
+/// # let _ = what_to_do;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::Builder`]: the client could not be configured.
+    Builder,
+    /// [`Error::LoginRefused`]: `authenticate` answered `false`.
+    LoginRefused,
+    /// [`Error::Fault`]: the server answered with a fault, of kind [`Error::fault_kind`].
+    Fault,
+    /// [`Error::Status`]: an HTTP status other than 200.
+    Status,
+    /// [`Error::Timeout`]: the request or the response did not complete in time.
+    Timeout,
+    /// [`Error::Connect`]: no connection could be made.
+    Connect,
+    /// [`Error::Transport`]: the connection broke during the exchange.
+    Transport,
+    /// [`Error::ResponseTooLarge`]: the response exceeded the maximum response size.
+    ResponseTooLarge,
+    /// [`Error::Decode`]: the response could not be decoded.
+    Decode,
+    /// [`Error::Encode`]: the arguments could not be encoded.
+    Encode,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::Builder => "invalid client configuration",
+            ErrorKind::LoginRefused => "login refused",
+            ErrorKind::Fault => "fault",
+            ErrorKind::Status => "HTTP status",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Connect => "connection failed",
+            ErrorKind::Transport => "connection broken",
+            ErrorKind::ResponseTooLarge => "response too large",
+            ErrorKind::Decode => "decode error",
+            ErrorKind::Encode => "encode error",
+        })
+    }
+}
+
 impl Error {
     pub(crate) fn builder(message: impl Into<String>, source: Option<BoxError>) -> Error {
         Error::Builder {
@@ -552,6 +615,22 @@ impl Error {
         Error::Fault {
             fault: Box::new(fault),
             call,
+        }
+    }
+
+    /// Which variant this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Builder { .. } => ErrorKind::Builder,
+            Error::Fault { .. } => ErrorKind::Fault,
+            Error::LoginRefused { .. } => ErrorKind::LoginRefused,
+            Error::Status { .. } => ErrorKind::Status,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Connect { .. } => ErrorKind::Connect,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+            Error::Decode { .. } => ErrorKind::Decode,
+            Error::Encode { .. } => ErrorKind::Encode,
         }
     }
 
@@ -724,6 +803,106 @@ mod tests {
         assert_eq!(f.kind(), FaultKind::ServerError);
         assert_eq!(f.exception(), None);
         assert_eq!(f.message(), "something odd");
+    }
+
+    /// One error of each variant, with its kind.
+    fn one_of_each() -> Vec<(Error, ErrorKind)> {
+        let call = || CallInfo::new("http://127.0.0.1/xmlrpc/2/object", Some("crm.lead"), "read");
+        let io = || -> BoxError { Box::new(std::io::Error::other("broken")) };
+        vec![
+            (Error::builder("bad", None), ErrorKind::Builder),
+            (
+                Error::from_fault(int(3, "Access Denied"), call()),
+                ErrorKind::Fault,
+            ),
+            (
+                Error::LoginRefused {
+                    db: "taskflow".into(),
+                    login: "demo".into(),
+                    endpoint: "http://127.0.0.1/xmlrpc/2/common".into(),
+                },
+                ErrorKind::LoginRefused,
+            ),
+            (
+                Error::Status {
+                    status: 502,
+                    excerpt: String::new(),
+                    call: call(),
+                },
+                ErrorKind::Status,
+            ),
+            (
+                Error::Timeout {
+                    call: call(),
+                    source: io(),
+                },
+                ErrorKind::Timeout,
+            ),
+            (
+                Error::Connect {
+                    call: call(),
+                    source: io(),
+                },
+                ErrorKind::Connect,
+            ),
+            (
+                Error::Transport {
+                    call: call(),
+                    source: io(),
+                },
+                ErrorKind::Transport,
+            ),
+            (
+                Error::ResponseTooLarge {
+                    limit: 1,
+                    call: call(),
+                },
+                ErrorKind::ResponseTooLarge,
+            ),
+            (
+                Error::Decode {
+                    source: DecodeError::new(crate::xmlrpc::DecodeErrorKind::Type, "x"),
+                    call: call(),
+                },
+                ErrorKind::Decode,
+            ),
+            (
+                Error::Encode {
+                    source: EncodeError::new("x"),
+                    call: call(),
+                },
+                ErrorKind::Encode,
+            ),
+        ]
+    }
+
+    #[test]
+    fn kind_names_every_variant_as_the_predicates_do() {
+        let errors = one_of_each();
+        let kinds: std::collections::HashSet<ErrorKind> =
+            errors.iter().map(|(e, _)| e.kind()).collect();
+        for (err, kind) in &errors {
+            assert_eq!(err.kind(), *kind, "{err:?}");
+            let answers = [
+                (err.is_builder(), ErrorKind::Builder),
+                (err.is_login_refused(), ErrorKind::LoginRefused),
+                (err.is_fault(), ErrorKind::Fault),
+                (err.is_status(), ErrorKind::Status),
+                (err.is_timeout(), ErrorKind::Timeout),
+                (err.is_connect(), ErrorKind::Connect),
+                (err.is_transport(), ErrorKind::Transport),
+                (err.is_too_large(), ErrorKind::ResponseTooLarge),
+                (err.is_decode(), ErrorKind::Decode),
+                (err.is_encode(), ErrorKind::Encode),
+            ];
+            for (answer, of) in answers {
+                assert_eq!(answer, *kind == of, "is {of:?}? {err:?}");
+            }
+        }
+        assert_eq!(kinds.len(), errors.len(), "{kinds:?}");
+        // The access-denied fault is not a refused login, nor the other way round.
+        assert!(errors[1].0.is_access_denied() && !errors[1].0.is_login_refused());
+        assert!(errors[2].0.is_login_refused() && !errors[2].0.is_access_denied());
     }
 
     #[test]
