@@ -268,7 +268,7 @@ impl Client {
                     retry = retry + 1,
                     delay_ms = delay.as_secs_f64() * 1000.0,
                     cause = ?e.retry_cause(),
-                    error = %e,
+                    error = &e as &dyn std::error::Error,
                     "sending the call again"
                 );
                 tokio::time::sleep(delay).await;
@@ -283,7 +283,13 @@ impl Client {
         span.record("outcome", outcome);
         span.in_scope(|| match &result {
             Ok(_) => tracing::debug!(outcome, duration_ms = elapsed, "call finished"),
-            Err(e) => tracing::debug!(outcome, duration_ms = elapsed, error = %e, "call failed"),
+            // As an error, so that subscribers record its sources too (each prints itself only).
+            Err(e) => tracing::debug!(
+                outcome,
+                duration_ms = elapsed,
+                error = e as &dyn std::error::Error,
+                "call failed"
+            ),
         });
         result
     }

@@ -372,7 +372,10 @@ impl StdError for Fault {}
 /// Everything that can go wrong in the runtime.
 ///
 /// Each variant's `Display` says what happened, which call it was (model, method, endpoint) and,
-/// where it helps, what to do. Sources are chained.
+/// where it helps, what to do. It prints that layer only: the underlying error (the connection's,
+/// the codec's) is its [`source`](StdError::source), so a report that walks the chain, like
+/// anyhow's `{:#}`, shows every message once. A server's [`Fault`] is part of the error's own
+/// message, not a source.
 ///
 /// [`Error::kind`] tells the variants apart in one `match`; the predicates
 /// ([`Error::is_timeout`], [`Error::is_fault`], ...) answer for one kind.
@@ -390,6 +393,26 @@ impl StdError for Fault {}
 ///     other => { other?; }
 /// }
 /// # Ok(()) }
+/// ```
+///
+/// Printing the whole chain:
+///
+/// ```
+/// use std::error::Error as _;
+/// use taskflow_sdk::{Client, ErrorKind};
+///
+/// let err = Client::new("http://[::1").unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Builder);
+/// let mut report = err.to_string();
+/// let mut source = err.source();
+/// while let Some(cause) = source {
+///     report = format!("{report}: {cause}");
+///     source = cause.source();
+/// }
+/// assert_eq!(
+///     report,
+///     "invalid client configuration: \"http://[::1\" is not a valid URL: invalid IPv6 address"
+/// );
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -409,8 +432,8 @@ pub enum Error {
     #[non_exhaustive]
     #[error("{call} failed: {fault}")]
     Fault {
-        /// The classified fault.
-        #[source]
+        /// The classified fault. Its message is part of this error's own, so it is not a
+        /// source.
         fault: Box<Fault>,
         /// The call that failed.
         call: CallInfo,
@@ -458,10 +481,7 @@ pub enum Error {
     },
     /// No connection could be made to the server.
     #[non_exhaustive]
-    #[error(
-        "{call} failed: could not connect ({}); check the URL and that the server is up",
-        chain(.source.as_ref())
-    )]
+    #[error("{call} failed: could not connect; check the URL and that the server is up")]
     Connect {
         /// The call that failed.
         call: CallInfo,
@@ -472,9 +492,8 @@ pub enum Error {
     /// The connection broke while sending the request or reading the response.
     #[non_exhaustive]
     #[error(
-        "{call} failed: the connection broke during the exchange ({}); a call that changes data \
-         is never retried and may have taken effect: check before repeating it",
-        chain(.source.as_ref())
+        "{call} failed: the connection broke during the exchange; a call that changes data is \
+         never retried and may have taken effect: check before repeating it"
     )]
     Transport {
         /// The call that failed.
@@ -498,8 +517,8 @@ pub enum Error {
     /// The response is not valid XML-RPC, or does not fit the requested type.
     #[non_exhaustive]
     #[error(
-        "{call} failed: could not decode the response: {source}; check that the result type \
-         matches what the method returns (empty fields come as false: use Option)"
+        "{call} failed: could not decode the response; check that the result type matches what \
+         the method returns (empty fields come as false: use Option)"
     )]
     Decode {
         /// The codec's error, with its byte offset and path into the document.
@@ -510,7 +529,7 @@ pub enum Error {
     },
     /// The arguments could not be written as XML-RPC.
     #[non_exhaustive]
-    #[error("{call} failed: could not encode the arguments: {source}")]
+    #[error("{call} failed: could not encode the arguments")]
     Encode {
         /// The codec's error.
         #[source]
@@ -757,21 +776,6 @@ impl Error {
             _ => None,
         }
     }
-}
-
-/// The messages of an error and its sources, joined with `: `.
-fn chain(err: &(dyn StdError + 'static)) -> String {
-    let mut out = err.to_string();
-    let mut next = err.source();
-    while let Some(e) = next {
-        let s = e.to_string();
-        if !out.contains(&s) {
-            out.push_str(": ");
-            out.push_str(&s);
-        }
-        next = e.source();
-    }
-    out
 }
 
 #[cfg(test)]

@@ -229,6 +229,8 @@ async fn the_password_appears_nowhere() {
         "outcome=\"fault:returned_none\"",
         "outcome=\"timeout\"",
         "outcome=\"too_large\"",
+        // Errors are recorded with their sources (each layer prints itself only).
+        "error.sources=",
         "sending the call again",
         "queued_ms=",
         "attempts=3",
