@@ -124,12 +124,13 @@ async fn authentication_failures_are_typed(e2e: &E2e) {
         .authenticate(e2e.db(), &user.login, "not the password")
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::AuthenticationFailed { .. }), "{err:?}");
+    assert!(matches!(err, Error::LoginRefused { .. }), "{err:?}");
     let err = client
         .authenticate(e2e.db(), &e2e.name("nobody"), "x")
         .await
         .unwrap_err();
-    assert!(err.is_authentication_failed(), "{err:?}");
+    assert!(err.is_login_refused(), "{err:?}");
+    assert!(!err.is_access_denied(), "{err:?}");
     let err = client
         .authenticate(
             &format!("{}-no-such-db", e2e.prefix()),
@@ -436,7 +437,8 @@ async fn faults_come_back_typed(e2e: &E2e) {
         .await
         .unwrap_err();
     assert_eq!(err.fault_kind(), Some(FaultKind::AccessDenied), "{err}");
-    assert!(err.is_authentication_failed());
+    assert!(err.is_access_denied());
+    assert!(!err.is_login_refused());
 }
 
 async fn concurrent_calls_on_one_session(e2e: &E2e) {

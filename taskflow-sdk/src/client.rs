@@ -138,12 +138,12 @@ impl Client {
     /// holding the database, the uid and the password (or API key).
     ///
     /// A server answering `false` (wrong password, unknown login) gives
-    /// [`Error::AuthenticationFailed`]. Retried on transient failures.
+    /// [`Error::LoginRefused`]. Retried on transient failures.
     ///
     /// ```no_run
     /// # async fn run(client: taskflow_sdk::Client) -> taskflow_sdk::Result<()> {
     /// match client.authenticate("taskflow", "admin", "wrong").await {
-    ///     Err(e) if e.is_authentication_failed() => eprintln!("{e}"),
+    ///     Err(e) if e.is_login_refused() => eprintln!("{e}"),
     ///     other => { other?; }
     /// }
     /// # Ok(()) }
@@ -170,7 +170,7 @@ impl Client {
                 login.to_owned(),
                 password,
             )),
-            Value::Bool(false) | Value::Int(_) => Err(Error::AuthenticationFailed {
+            Value::Bool(false) | Value::Int(_) => Err(Error::LoginRefused {
                 db: db.to_owned(),
                 login: login.to_owned(),
                 endpoint: self.inner.common.display.clone(),
@@ -268,7 +268,7 @@ impl Client {
                     retry = retry + 1,
                     delay_ms = delay.as_secs_f64() * 1000.0,
                     cause = ?e.retry_cause(),
-                    error = %e,
+                    error = &e as &dyn std::error::Error,
                     "sending the call again"
                 );
                 tokio::time::sleep(delay).await;
@@ -283,7 +283,13 @@ impl Client {
         span.record("outcome", outcome);
         span.in_scope(|| match &result {
             Ok(_) => tracing::debug!(outcome, duration_ms = elapsed, "call finished"),
-            Err(e) => tracing::debug!(outcome, duration_ms = elapsed, error = %e, "call failed"),
+            // As an error, so that subscribers record its sources too (each prints itself only).
+            Err(e) => tracing::debug!(
+                outcome,
+                duration_ms = elapsed,
+                error = e as &dyn std::error::Error,
+                "call failed"
+            ),
         });
         result
     }

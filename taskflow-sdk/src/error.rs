@@ -372,8 +372,13 @@ impl StdError for Fault {}
 /// Everything that can go wrong in the runtime.
 ///
 /// Each variant's `Display` says what happened, which call it was (model, method, endpoint) and,
-/// where it helps, what to do. Sources are chained. Use the predicates ([`Error::is_timeout`],
-/// [`Error::is_fault`], ...) rather than matching when you only need to react to one kind.
+/// where it helps, what to do. It prints that layer only: the underlying error (the connection's,
+/// the codec's) is its [`source`](StdError::source), so a report that walks the chain, like
+/// anyhow's `{:#}`, shows every message once. A server's [`Fault`] is part of the error's own
+/// message, not a source.
+///
+/// [`Error::kind`] tells the variants apart in one `match`; the predicates
+/// ([`Error::is_timeout`], [`Error::is_fault`], ...) answer for one kind.
 ///
 /// ```
 /// # async fn run(session: taskflow_sdk::Session) -> taskflow_sdk::Result<()> {
@@ -384,34 +389,65 @@ impl StdError for Fault {}
 ///     .execute_kw::<bool>("crm.lead", "write", ([999_999], HashMap::from([("name", "x")])), Kwargs::new())
 ///     .await
 /// {
-///     Err(e) if e.fault().is_some_and(|f| f.kind() == FaultKind::MissingRecord) => {}
+///     Err(e) if e.fault_kind() == Some(FaultKind::MissingRecord) => {}
 ///     other => { other?; }
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
+///
+/// Printing the whole chain:
+///
+/// ```
+/// use std::error::Error as _;
+/// use taskflow_sdk::{Client, ErrorKind};
+///
+/// let err = Client::new("http://[::1").unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Builder);
+/// let mut report = err.to_string();
+/// let mut source = err.source();
+/// while let Some(cause) = source {
+///     report = format!("{report}: {cause}");
+///     source = cause.source();
+/// }
+/// assert_eq!(
+///     report,
+///     "invalid client configuration: \"http://[::1\" is not a valid URL: invalid IPv6 address"
+/// );
+/// ```
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The client could not be configured: bad URL, unreadable certificate, TLS setup.
     #[non_exhaustive]
+    #[error("invalid client configuration: {message}")]
     Builder {
         /// What was wrong.
         message: String,
         /// The underlying error, if any.
         #[allow(missing_docs)]
+        #[source]
         source: Option<BoxError>,
     },
     /// The server answered with a fault.
     #[non_exhaustive]
+    #[error("{call} failed: {fault}")]
     Fault {
-        /// The classified fault.
+        /// The classified fault. Its message is part of this error's own, so it is not a
+        /// source.
         fault: Box<Fault>,
         /// The call that failed.
         call: CallInfo,
     },
     /// `authenticate` answered `false`: wrong password, unknown login, or inactive user.
+    ///
+    /// A call whose credentials are refused is a fault instead ([`Error::is_access_denied`]).
     #[non_exhaustive]
-    AuthenticationFailed {
+    #[error(
+        "authenticate as {login:?} on database {db:?} at {endpoint} was refused: the server \
+         answered false (wrong password or API key, unknown login, or inactive user); check the \
+         credentials"
+    )]
+    LoginRefused {
         /// The database.
         db: String,
         /// The login (never the password).
@@ -421,6 +457,7 @@ pub enum Error {
     },
     /// The server answered with an HTTP status other than 200.
     #[non_exhaustive]
+    #[error("{call} failed: HTTP status {status}{}", status_detail(*.status, .excerpt))]
     Status {
         /// The HTTP status code.
         status: u16,
@@ -431,30 +468,46 @@ pub enum Error {
     },
     /// The request or the response did not complete in time.
     #[non_exhaustive]
+    #[error(
+        "{call} timed out; the server may be overloaded, or raise the client's timeout (a call \
+         that changes data is never retried and may still have taken effect)"
+    )]
     Timeout {
         /// The call that failed.
         call: CallInfo,
         /// The underlying error.
+        #[source]
         source: BoxError,
     },
     /// No connection could be made to the server.
     #[non_exhaustive]
+    #[error("{call} failed: could not connect; check the URL and that the server is up")]
     Connect {
         /// The call that failed.
         call: CallInfo,
         /// The underlying error.
+        #[source]
         source: BoxError,
     },
     /// The connection broke while sending the request or reading the response.
     #[non_exhaustive]
+    #[error(
+        "{call} failed: the connection broke during the exchange; a call that changes data is \
+         never retried and may have taken effect: check before repeating it"
+    )]
     Transport {
         /// The call that failed.
         call: CallInfo,
         /// The underlying error.
+        #[source]
         source: BoxError,
     },
     /// The response body is larger than the client's maximum response size.
     #[non_exhaustive]
+    #[error(
+        "{call} failed: the response is larger than the limit of {limit} bytes; ask for fewer \
+         records or fields (limit, fields), or raise max_response_size"
+    )]
     ResponseTooLarge {
         /// The configured limit, in bytes.
         limit: u64,
@@ -463,20 +516,110 @@ pub enum Error {
     },
     /// The response is not valid XML-RPC, or does not fit the requested type.
     #[non_exhaustive]
+    #[error(
+        "{call} failed: could not decode the response; check that the result type matches what \
+         the method returns (empty fields come as false: use Option)"
+    )]
     Decode {
         /// The codec's error, with its byte offset and path into the document.
+        #[source]
         source: DecodeError,
         /// The call that failed.
         call: CallInfo,
     },
     /// The arguments could not be written as XML-RPC.
     #[non_exhaustive]
+    #[error("{call} failed: could not encode the arguments")]
     Encode {
         /// The codec's error.
+        #[source]
         source: EncodeError,
         /// The call that failed.
         call: CallInfo,
     },
+}
+
+/// The excerpt of an error page and the advice for a status, after `HTTP status NNN`.
+fn status_detail(status: u16, excerpt: &str) -> impl fmt::Display + '_ {
+    struct Detail<'a>(u16, &'a str);
+    impl fmt::Display for Detail<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            if !self.1.is_empty() {
+                write!(f, " ({})", self.1)?;
+            }
+            match self.0 {
+                404 | 405 => f.write_str(
+                    "; the URL may not point at the server root (it must serve /xmlrpc/2/)",
+                ),
+                502..=504 => f.write_str(
+                    "; the server or a proxy in front of it is unavailable, try again later",
+                ),
+                _ => Ok(()),
+            }
+        }
+    }
+    Detail(status, excerpt)
+}
+
+/// Which [`Error`] variant an error is, to tell them apart in one `match` ([`Error::kind`]).
+///
+/// A fault's own kind is [`Error::fault_kind`].
+///
+/// ```
+/// use taskflow_sdk::{Error, ErrorKind, FaultKind};
+///
+/// fn what_to_do(e: &Error) -> &'static str {
+///     match e.kind() {
+///         ErrorKind::LoginRefused => "ask for the password again",
+///         ErrorKind::Fault if e.fault_kind() == Some(FaultKind::AccessDenied) => {
+///             "sign in again"
+///         }
+///         ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Transport => "try again later",
+///         _ => "report it",
+///     }
+/// }
+/// # let _ = what_to_do;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::Builder`]: the client could not be configured.
+    Builder,
+    /// [`Error::LoginRefused`]: `authenticate` answered `false`.
+    LoginRefused,
+    /// [`Error::Fault`]: the server answered with a fault, of kind [`Error::fault_kind`].
+    Fault,
+    /// [`Error::Status`]: an HTTP status other than 200.
+    Status,
+    /// [`Error::Timeout`]: the request or the response did not complete in time.
+    Timeout,
+    /// [`Error::Connect`]: no connection could be made.
+    Connect,
+    /// [`Error::Transport`]: the connection broke during the exchange.
+    Transport,
+    /// [`Error::ResponseTooLarge`]: the response exceeded the maximum response size.
+    ResponseTooLarge,
+    /// [`Error::Decode`]: the response could not be decoded.
+    Decode,
+    /// [`Error::Encode`]: the arguments could not be encoded.
+    Encode,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::Builder => "invalid client configuration",
+            ErrorKind::LoginRefused => "login refused",
+            ErrorKind::Fault => "fault",
+            ErrorKind::Status => "HTTP status",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Connect => "connection failed",
+            ErrorKind::Transport => "connection broken",
+            ErrorKind::ResponseTooLarge => "response too large",
+            ErrorKind::Decode => "decode error",
+            ErrorKind::Encode => "encode error",
+        })
+    }
 }
 
 impl Error {
@@ -491,6 +634,22 @@ impl Error {
         Error::Fault {
             fault: Box::new(fault),
             call,
+        }
+    }
+
+    /// Which variant this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Builder { .. } => ErrorKind::Builder,
+            Error::Fault { .. } => ErrorKind::Fault,
+            Error::LoginRefused { .. } => ErrorKind::LoginRefused,
+            Error::Status { .. } => ErrorKind::Status,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Connect { .. } => ErrorKind::Connect,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+            Error::Decode { .. } => ErrorKind::Decode,
+            Error::Encode { .. } => ErrorKind::Encode,
         }
     }
 
@@ -518,7 +677,7 @@ impl Error {
             | Error::ResponseTooLarge { call, .. }
             | Error::Decode { call, .. }
             | Error::Encode { call, .. } => Some(call),
-            Error::Builder { .. } | Error::AuthenticationFailed { .. } => None,
+            Error::Builder { .. } | Error::LoginRefused { .. } => None,
         }
     }
 
@@ -575,10 +734,18 @@ impl Error {
         matches!(self, Error::ResponseTooLarge { .. })
     }
 
-    /// `authenticate` was refused (`false`), or an authenticated call got access denied.
-    pub fn is_authentication_failed(&self) -> bool {
-        matches!(self, Error::AuthenticationFailed { .. })
-            || self.fault_kind() == Some(FaultKind::AccessDenied)
+    /// `authenticate` answered `false` ([`Error::LoginRefused`]): wrong password or API key,
+    /// unknown login, or inactive user.
+    pub fn is_login_refused(&self) -> bool {
+        matches!(self, Error::LoginRefused { .. })
+    }
+
+    /// A call was refused because its credentials were not accepted: a fault of kind
+    /// [`FaultKind::AccessDenied`] (wrong database, login or password on `execute_kw`). The
+    /// session's password or API key no longer works; `authenticate` itself answers
+    /// [`Error::LoginRefused`] instead.
+    pub fn is_access_denied(&self) -> bool {
+        self.fault_kind() == Some(FaultKind::AccessDenied)
     }
 
     /// The client could not be built.
@@ -607,107 +774,6 @@ impl Error {
             }
             Error::Fault { fault, .. } => fault.retry_cause(),
             _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Builder { message, .. } => {
-                write!(f, "invalid client configuration: {message}")
-            }
-            Error::Fault { fault, call } => write!(f, "{call} failed: {fault}"),
-            Error::AuthenticationFailed {
-                db,
-                login,
-                endpoint,
-            } => write!(
-                f,
-                "authentication of {login:?} on database {db:?} at {endpoint} failed: the server \
-                 answered false (wrong password or API key, unknown login, or inactive user); \
-                 check the credentials"
-            ),
-            Error::Status {
-                status,
-                excerpt,
-                call,
-            } => {
-                write!(f, "{call} failed: HTTP status {status}")?;
-                if !excerpt.is_empty() {
-                    write!(f, " ({excerpt})")?;
-                }
-                match status {
-                    404 | 405 => f.write_str(
-                        "; the URL may not point at the server root (it must serve /xmlrpc/2/)",
-                    ),
-                    502..=504 => f.write_str(
-                        "; the server or a proxy in front of it is unavailable, try again later",
-                    ),
-                    _ => Ok(()),
-                }
-            }
-            Error::Timeout { call, .. } => write!(
-                f,
-                "{call} timed out; the server may be overloaded, or raise the client's timeout \
-                 (a call that changes data is never retried and may still have taken effect)"
-            ),
-            Error::Connect { call, source } => write!(
-                f,
-                "{call} failed: could not connect ({}); check the URL and that the server is up",
-                chain(source.as_ref())
-            ),
-            Error::Transport { call, source } => write!(
-                f,
-                "{call} failed: the connection broke during the exchange ({}); a call that \
-                 changes data is never retried and may have taken effect: check before repeating it",
-                chain(source.as_ref())
-            ),
-            Error::ResponseTooLarge { limit, call } => write!(
-                f,
-                "{call} failed: the response is larger than the limit of {limit} bytes; ask for \
-                 fewer records or fields (limit, fields), or raise max_response_size"
-            ),
-            Error::Decode { source, call } => write!(
-                f,
-                "{call} failed: could not decode the response: {source}; check that the result \
-                 type matches what the method returns (empty fields come as false: use Option)"
-            ),
-            Error::Encode { source, call } => {
-                write!(f, "{call} failed: could not encode the arguments: {source}")
-            }
-        }
-    }
-}
-
-/// The messages of an error and its sources, joined with `: `.
-fn chain(err: &(dyn StdError + 'static)) -> String {
-    let mut out = err.to_string();
-    let mut next = err.source();
-    while let Some(e) = next {
-        let s = e.to_string();
-        if !out.contains(&s) {
-            out.push_str(": ");
-            out.push_str(&s);
-        }
-        next = e.source();
-    }
-    out
-}
-
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        match self {
-            Error::Builder { source, .. } => source.as_deref().map(|e| e as _),
-            Error::Fault { fault, .. } => Some(fault.as_ref()),
-            Error::Timeout { source, .. }
-            | Error::Connect { source, .. }
-            | Error::Transport { source, .. } => Some(source.as_ref()),
-            Error::Decode { source, .. } => Some(source),
-            Error::Encode { source, .. } => Some(source),
-            Error::AuthenticationFailed { .. }
-            | Error::Status { .. }
-            | Error::ResponseTooLarge { .. } => None,
         }
     }
 }
@@ -741,6 +807,106 @@ mod tests {
         assert_eq!(f.kind(), FaultKind::ServerError);
         assert_eq!(f.exception(), None);
         assert_eq!(f.message(), "something odd");
+    }
+
+    /// One error of each variant, with its kind.
+    fn one_of_each() -> Vec<(Error, ErrorKind)> {
+        let call = || CallInfo::new("http://127.0.0.1/xmlrpc/2/object", Some("crm.lead"), "read");
+        let io = || -> BoxError { Box::new(std::io::Error::other("broken")) };
+        vec![
+            (Error::builder("bad", None), ErrorKind::Builder),
+            (
+                Error::from_fault(int(3, "Access Denied"), call()),
+                ErrorKind::Fault,
+            ),
+            (
+                Error::LoginRefused {
+                    db: "taskflow".into(),
+                    login: "demo".into(),
+                    endpoint: "http://127.0.0.1/xmlrpc/2/common".into(),
+                },
+                ErrorKind::LoginRefused,
+            ),
+            (
+                Error::Status {
+                    status: 502,
+                    excerpt: String::new(),
+                    call: call(),
+                },
+                ErrorKind::Status,
+            ),
+            (
+                Error::Timeout {
+                    call: call(),
+                    source: io(),
+                },
+                ErrorKind::Timeout,
+            ),
+            (
+                Error::Connect {
+                    call: call(),
+                    source: io(),
+                },
+                ErrorKind::Connect,
+            ),
+            (
+                Error::Transport {
+                    call: call(),
+                    source: io(),
+                },
+                ErrorKind::Transport,
+            ),
+            (
+                Error::ResponseTooLarge {
+                    limit: 1,
+                    call: call(),
+                },
+                ErrorKind::ResponseTooLarge,
+            ),
+            (
+                Error::Decode {
+                    source: DecodeError::new(crate::xmlrpc::DecodeErrorKind::Type, "x"),
+                    call: call(),
+                },
+                ErrorKind::Decode,
+            ),
+            (
+                Error::Encode {
+                    source: EncodeError::new("x"),
+                    call: call(),
+                },
+                ErrorKind::Encode,
+            ),
+        ]
+    }
+
+    #[test]
+    fn kind_names_every_variant_as_the_predicates_do() {
+        let errors = one_of_each();
+        let kinds: std::collections::HashSet<ErrorKind> =
+            errors.iter().map(|(e, _)| e.kind()).collect();
+        for (err, kind) in &errors {
+            assert_eq!(err.kind(), *kind, "{err:?}");
+            let answers = [
+                (err.is_builder(), ErrorKind::Builder),
+                (err.is_login_refused(), ErrorKind::LoginRefused),
+                (err.is_fault(), ErrorKind::Fault),
+                (err.is_status(), ErrorKind::Status),
+                (err.is_timeout(), ErrorKind::Timeout),
+                (err.is_connect(), ErrorKind::Connect),
+                (err.is_transport(), ErrorKind::Transport),
+                (err.is_too_large(), ErrorKind::ResponseTooLarge),
+                (err.is_decode(), ErrorKind::Decode),
+                (err.is_encode(), ErrorKind::Encode),
+            ];
+            for (answer, of) in answers {
+                assert_eq!(answer, *kind == of, "is {of:?}? {err:?}");
+            }
+        }
+        assert_eq!(kinds.len(), errors.len(), "{kinds:?}");
+        // The access-denied fault is not a refused login, nor the other way round.
+        assert!(errors[1].0.is_access_denied() && !errors[1].0.is_login_refused());
+        assert!(errors[2].0.is_login_refused() && !errors[2].0.is_access_denied());
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! - [`Client`] and [`Session`]: connect, authenticate, and call any method with
 //!   [`Session::execute_kw`], typed by serde (`args: Serialize`, result `DeserializeOwned`) or
 //!   untyped ([`xmlrpc::Value`]). Timeouts, pooling, TLS (rustls), retries of read-only calls,
-//!   `tracing` spans, and one [`Error`] type whose server faults are classified ([`FaultKind`]).
+//!   `tracing` spans, and one [`Error`] type, its variants named by [`ErrorKind`] and its
+//!   server faults classified ([`FaultKind`]).
 //! - [`#[derive(TaskflowModel)]`](TaskflowModel): a plain struct becomes a typed model with
 //!   `create`, `write`, `read`, `search_read`, `name_get`, `load`... (see [`model`]), a values
 //!   builder for writes, x2many [`Command`]s, and typed [`Domain`]s from field handles.
@@ -76,7 +77,7 @@ mod secret;
 mod session;
 
 pub use client::{Client, ClientBuilder, ServerVersion};
-pub use error::{CallInfo, Error, Fault, FaultKind, Result};
+pub use error::{CallInfo, Error, ErrorKind, Fault, FaultKind, Result};
 pub use kwargs::Kwargs;
 pub use secret::Secret;
 pub use session::Session;

@@ -106,7 +106,7 @@ async fn authenticate_returns_a_session_and_sends_the_empty_user_agent_dict() {
 }
 
 #[tokio::test]
-async fn authenticate_false_is_authentication_failed_not_uid_zero() {
+async fn authenticate_false_is_login_refused_not_uid_zero() {
     for name in [
         "004-common-authenticate-wrong-password",
         "005-common-authenticate-unknown-login",
@@ -117,9 +117,10 @@ async fn authenticate_false_is_authentication_failed_not_uid_zero() {
             .authenticate("taskflow", "demo", PASSWORD)
             .await
             .unwrap_err();
-        assert!(err.is_authentication_failed(), "{name}: {err}");
+        assert!(err.is_login_refused(), "{name}: {err}");
+        assert!(!err.is_access_denied(), "{name}: {err}");
         assert!(
-            matches!(&err, Error::AuthenticationFailed { db, login, .. } if db == "taskflow" && login == "demo"),
+            matches!(&err, Error::LoginRefused { db, login, .. } if db == "taskflow" && login == "demo"),
             "{name}: {err:?}"
         );
         let text = err.to_string();
@@ -585,11 +586,8 @@ async fn every_recorded_fault_is_classified() {
             "{name}"
         );
         assert_eq!(err.is_returned_none(), kind == ReturnedNone, "{name}");
-        assert_eq!(
-            err.is_authentication_failed(),
-            kind == AccessDenied,
-            "{name}"
-        );
+        assert_eq!(err.is_access_denied(), kind == AccessDenied, "{name}");
+        assert!(!err.is_login_refused(), "{name}");
 
         let text = err.to_string();
         assert!(

@@ -55,7 +55,7 @@ fn variant(err: &Error) -> &'static str {
     match err {
         Error::Builder { .. } => "Builder",
         Error::Fault { .. } => "Fault",
-        Error::AuthenticationFailed { .. } => "AuthenticationFailed",
+        Error::LoginRefused { .. } => "LoginRefused",
         Error::Status { .. } => "Status",
         Error::Timeout { .. } => "Timeout",
         Error::Connect { .. } => "Connect",
@@ -200,12 +200,12 @@ async fn the_password_appears_nowhere() {
     assert_eq!(
         variants,
         [
-            "AuthenticationFailed",
             "Builder",
             "Connect",
             "Decode",
             "Encode",
             "Fault",
+            "LoginRefused",
             "ResponseTooLarge",
             "Status",
             "Timeout",
@@ -229,6 +229,8 @@ async fn the_password_appears_nowhere() {
         "outcome=\"fault:returned_none\"",
         "outcome=\"timeout\"",
         "outcome=\"too_large\"",
+        // Errors are recorded with their sources (each layer prints itself only).
+        "error.sources=",
         "sending the call again",
         "queued_ms=",
         "attempts=3",
@@ -243,7 +245,7 @@ async fn the_password_appears_nowhere() {
         );
     }
     assert!(printed.contains("Secret(\"***\")"), "{printed}");
-    assert!(printed.contains("AuthenticationFailed"));
+    assert!(printed.contains("LoginRefused"));
 
     for (what, text) in [("tracing output", &traced), ("Debug/Display", &printed)] {
         assert!(

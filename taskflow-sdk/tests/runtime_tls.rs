@@ -140,5 +140,17 @@ async fn an_unknown_certificate_is_refused() {
         assert!(err.is_connect(), "{err:?}");
         let text = format!("{err} {err:?}").to_lowercase();
         assert!(text.contains("certificate"), "{text}");
+        // A report that walks the sources says why, each message once.
+        let mut layers = vec![err.to_string()];
+        let mut source = std::error::Error::source(&err);
+        while let Some(e) = source {
+            layers.push(e.to_string());
+            source = e.source();
+        }
+        let report = layers.join(": ");
+        assert!(report.to_lowercase().contains("certificate"), "{report}");
+        for layer in &layers {
+            assert_eq!(report.matches(layer.as_str()).count(), 1, "{report}");
+        }
     }
 }
