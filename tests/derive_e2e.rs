@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use support::e2e::E2e;
 use support::harness::Suite;
-use taskflow_sdk::model::{self, ValueMap};
+use taskflow_sdk::model::{self, WriteValues};
 use taskflow_sdk::{
     Client, Command, Date, DateTime, Domain, Id, Kwargs, Many2many, Many2one, Model, One2many,
     Selection, Session, TaskflowModel,
@@ -629,11 +629,11 @@ async fn load_creates_then_updates_by_external_id_and_reports_rows(e2e: &E2e) {
         [
             (
                 e2e.xid("ok"),
-                ValueMap::<Lead>::new().raw("name", e2e.name("fine")),
+                WriteValues::<Lead>::new().raw("name", e2e.name("fine")),
             ),
             (
                 e2e.xid("bad"),
-                ValueMap::<Lead>::new()
+                WriteValues::<Lead>::new()
                     .raw("name", e2e.name("bad"))
                     .raw("type", "not_a_type"),
             ),

@@ -153,7 +153,7 @@ fn model_impl(m: &Model<'_>) -> TokenStream {
         #[doc = #values_doc]
         #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::default::Default)]
         #[must_use]
-        #vis struct #values_ident(::taskflow_sdk::__private::ValueMap<#ident>);
+        #vis struct #values_ident(::taskflow_sdk::__private::WriteValues<#ident>);
 
         // A private model need not use every setter.
         #[automatically_derived]
@@ -163,7 +163,7 @@ fn model_impl(m: &Model<'_>) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl ::core::convert::From<#values_ident> for ::taskflow_sdk::__private::ValueMap<#ident> {
+        impl ::core::convert::From<#values_ident> for ::taskflow_sdk::__private::WriteValues<#ident> {
             fn from(values: #values_ident) -> Self {
                 values.0
             }
@@ -262,7 +262,7 @@ fn inherent_impl(
     let p = quote!(::taskflow_sdk::__private);
     let session = quote!(&#p::Session);
     let ids = quote!(&[#p::Id<Self>]);
-    let value_map = quote!(impl ::core::convert::Into<#p::ValueMap<Self>>);
+    let write_values = quote!(impl ::core::convert::Into<#p::WriteValues<Self>>);
     let doc = |what: &str| format!("{what} `{model_name}`. See `taskflow_sdk::model`.");
     let d_values = doc("Empty field values for create and write on");
     let d_fields = doc("Field handles for typed domains on");
@@ -293,12 +293,12 @@ fn inherent_impl(
             }
 
             #[doc = #d_create]
-            #vis async fn create(session: #session, values: #value_map) -> #p::Result<#p::Id<Self>> {
+            #vis async fn create(session: #session, values: #write_values) -> #p::Result<#p::Id<Self>> {
                 #p::model::create::<Self>(session, values).await
             }
 
             #[doc = #d_create_many]
-            #vis async fn create_many<__V: ::core::convert::Into<#p::ValueMap<Self>>>(
+            #vis async fn create_many<__V: ::core::convert::Into<#p::WriteValues<Self>>>(
                 session: #session,
                 values: impl ::core::iter::IntoIterator<Item = __V>,
             ) -> #p::Result<#p::Vec<#p::Id<Self>>> {
@@ -306,7 +306,7 @@ fn inherent_impl(
             }
 
             #[doc = #d_write]
-            #vis async fn write(session: #session, ids: #ids, values: #value_map) -> #p::Result<()> {
+            #vis async fn write(session: #session, ids: #ids, values: #write_values) -> #p::Result<()> {
                 #p::model::write::<Self>(session, ids, values).await
             }
 
@@ -371,7 +371,7 @@ fn inherent_impl(
             ) -> #p::Result<#p::model::LoadOutcome<Self>>
             where
                 __X: ::core::convert::Into<#p::String>,
-                __V: ::core::convert::Into<#p::ValueMap<Self>>,
+                __V: ::core::convert::Into<#p::WriteValues<Self>>,
             {
                 #p::model::load::<Self, __X, __V>(session, rows).await
             }
@@ -390,8 +390,8 @@ fn model_fallback(input: &DeriveInput) -> TokenStream {
     let inherent = inherent_impl(
         ident,
         &input.vis,
-        quote!(#p::ValueMap<#ident>),
-        quote!(#p::ValueMap::new()),
+        quote!(#p::WriteValues<#ident>),
+        quote!(#p::WriteValues::new()),
         quote!(#p::NoFields),
         quote!(#p::NoFields),
         "",
@@ -401,7 +401,7 @@ fn model_fallback(input: &DeriveInput) -> TokenStream {
         impl #p::Model for #ident {
             const MODEL: &'static ::core::primitive::str = "";
             const FIELDS: &'static [&'static ::core::primitive::str] = &[];
-            type Values = #p::ValueMap<Self>;
+            type Values = #p::WriteValues<Self>;
             type Fields<__TaskflowRoot> = #p::NoFields;
 
             fn fields_at<__TaskflowRoot>(_prefix: &::core::primitive::str) -> #p::NoFields {

@@ -64,7 +64,7 @@ use proc_macro::TokenStream;
 ///     .tag_ids([Command::link(Id::new(2)), Command::create(Tag::values().name("Pilot"))])
 ///     .kind(LeadType::Opportunity)
 ///     .clear_date_deadline();
-/// let map: taskflow_sdk::model::ValueMap<Lead> = values.into();
+/// let map: taskflow_sdk::WriteValues<Lead> = values.into();
 /// assert_eq!(
 ///     map.fields().collect::<Vec<_>>(),
 ///     ["name", "partner_id", "tag_ids", "type", "date_deadline"]

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{LoadMessage, Model, ValueMap, load_table};
+use crate::model::{LoadMessage, Model, WriteValues, load_table};
 use crate::xmlrpc::Value;
 use crate::{Kwargs, Result, Session};
 
@@ -378,7 +378,7 @@ impl Session {
 /// (reported with their global index).
 fn typed_table<M>(
     base: usize,
-    rows: Vec<(String, ValueMap<M>)>,
+    rows: Vec<(String, WriteValues<M>)>,
 ) -> (crate::model::LoadTable, Vec<RowError>) {
     match load_table(&rows) {
         Ok(table) => (table, Vec::new()),
@@ -396,7 +396,7 @@ fn typed_table<M>(
                     message: m.message.clone(),
                 })
                 .collect();
-            let good: Vec<(String, ValueMap<M>)> = rows
+            let good: Vec<(String, WriteValues<M>)> = rows
                 .into_iter()
                 .enumerate()
                 .filter(|(i, _)| !bad.contains_key(i))
@@ -498,7 +498,7 @@ impl Loader {
         M: Model,
         I: IntoIterator<Item = (X, V)>,
         X: Into<String>,
-        V: Into<ValueMap<M>>,
+        V: Into<WriteValues<M>>,
     {
         let started = Instant::now();
         let this = Arc::new(self);
@@ -508,7 +508,7 @@ impl Loader {
                 .map(|(xid, values)| (xid.into(), values.into())),
         );
         let chunks = typed.chunks(chunk_size).enumerate().map(
-            |(n, chunk): (usize, Vec<(String, ValueMap<M>)>)| {
+            |(n, chunk): (usize, Vec<(String, WriteValues<M>)>)| {
                 let this = Arc::clone(&this);
                 async move {
                     let base = n * chunk_size;

@@ -57,7 +57,7 @@ pub trait Model: for<'de> Deserialize<'de> + Sized + 'static {
     /// The server field names the struct reads, in declaration order (reads request exactly these).
     const FIELDS: &'static [&'static str];
     /// The companion values type used by create and write (`LeadValues` for `Lead`).
-    type Values: Into<ValueMap<Self>> + Default;
+    type Values: Into<WriteValues<Self>> + Default;
     /// The field handles for domains (`LeadFields<R>` for `Lead`), rooted at model `R`.
     type Fields<R>;
 
@@ -122,19 +122,20 @@ impl Serialize for WriteValue {
     }
 }
 
-/// Field values for create or write on model `M`: only the fields that were set are sent.
+/// Field values for create or write on model `M`, each a [`WriteValue`]: only the fields that
+/// were set are sent.
 ///
-/// The generated values type (`LeadValues`) wraps one with typed setters; [`ValueMap::raw`] sets
+/// The generated values type (`LeadValues`) wraps one with typed setters; [`WriteValues::raw`] sets
 /// a field the struct does not declare.
-pub struct ValueMap<M> {
+pub struct WriteValues<M> {
     entries: Vec<(String, WriteValue)>,
     model: PhantomData<fn() -> M>,
 }
 
-impl<M> ValueMap<M> {
+impl<M> WriteValues<M> {
     /// No values.
     pub fn new() -> Self {
-        ValueMap {
+        WriteValues {
             entries: Vec::new(),
             model: PhantomData,
         }
@@ -183,25 +184,25 @@ impl<M> ValueMap<M> {
     }
 }
 
-impl<M> Default for ValueMap<M> {
+impl<M> Default for WriteValues<M> {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<M> Clone for ValueMap<M> {
+impl<M> Clone for WriteValues<M> {
     fn clone(&self) -> Self {
-        ValueMap {
+        WriteValues {
             entries: self.entries.clone(),
             model: PhantomData,
         }
     }
 }
-impl<M> PartialEq for ValueMap<M> {
+impl<M> PartialEq for WriteValues<M> {
     fn eq(&self, other: &Self) -> bool {
         self.entries == other.entries
     }
 }
-impl<M> fmt::Debug for ValueMap<M> {
+impl<M> fmt::Debug for WriteValues<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
             .entries(self.entries.iter().map(|(k, v)| (k, v)))
@@ -209,7 +210,7 @@ impl<M> fmt::Debug for ValueMap<M> {
     }
 }
 
-impl<M> Serialize for ValueMap<M> {
+impl<M> Serialize for WriteValues<M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Entries(&self.entries).serialize(serializer)
     }
@@ -450,7 +451,10 @@ fn ids_arg<M>(ids: &[Id<M>]) -> Vec<i64> {
 /// let id = Lead::create(session, Lead::values().name("New Lead")).await?;
 /// # Ok(()) }
 /// ```
-pub async fn create<M: Model>(session: &Session, values: impl Into<ValueMap<M>>) -> Result<Id<M>> {
+pub async fn create<M: Model>(
+    session: &Session,
+    values: impl Into<WriteValues<M>>,
+) -> Result<Id<M>> {
     let values = values.into();
     session
         .execute_kw(M::MODEL, "create", (values,), Kwargs::new())
@@ -467,11 +471,11 @@ pub async fn create<M: Model>(session: &Session, values: impl Into<ValueMap<M>>)
 /// assert_eq!(ids.len(), 2);
 /// # Ok(()) }
 /// ```
-pub async fn create_many<M: Model, V: Into<ValueMap<M>>>(
+pub async fn create_many<M: Model, V: Into<WriteValues<M>>>(
     session: &Session,
     values: impl IntoIterator<Item = V>,
 ) -> Result<Vec<Id<M>>> {
-    let values: Vec<ValueMap<M>> = values.into_iter().map(Into::into).collect();
+    let values: Vec<WriteValues<M>> = values.into_iter().map(Into::into).collect();
     if values.is_empty() {
         return Ok(Vec::new());
     }
@@ -492,7 +496,7 @@ pub async fn create_many<M: Model, V: Into<ValueMap<M>>>(
 pub async fn write<M: Model>(
     session: &Session,
     ids: &[Id<M>],
-    values: impl Into<ValueMap<M>>,
+    values: impl Into<WriteValues<M>>,
 ) -> Result<()> {
     let values = values.into();
     let _: bool = session
@@ -987,11 +991,11 @@ struct RawLoad<M> {
 /// }
 /// # Ok(()) }
 /// ```
-pub async fn load<M: Model, X: Into<String>, V: Into<ValueMap<M>>>(
+pub async fn load<M: Model, X: Into<String>, V: Into<WriteValues<M>>>(
     session: &Session,
     rows: impl IntoIterator<Item = (X, V)>,
 ) -> Result<LoadOutcome<M>> {
-    let rows: Vec<(String, ValueMap<M>)> = rows
+    let rows: Vec<(String, WriteValues<M>)> = rows
         .into_iter()
         .map(|(xid, values)| (xid.into(), values.into()))
         .collect();
@@ -1036,7 +1040,7 @@ pub(crate) struct LoadTable {
 /// Turns typed rows into `load`'s string table, or the client-side messages for rows that
 /// cannot be imported.
 pub(crate) fn load_table<M>(
-    rows: &[(String, ValueMap<M>)],
+    rows: &[(String, WriteValues<M>)],
 ) -> std::result::Result<LoadTable, Vec<LoadMessage>> {
     let mut fields: Vec<(&str, bool)> = Vec::new(); // (name, by database id)
     for (_, values) in rows {
@@ -1133,8 +1137,8 @@ mod tests {
     struct Tag;
 
     #[test]
-    fn value_map_sends_only_what_was_set_and_replaces() {
-        let mut values = ValueMap::<Tag>::new().raw("name", "a");
+    fn write_values_send_only_what_was_set_and_replace() {
+        let mut values = WriteValues::<Tag>::new().raw("name", "a");
         values.set("color", WriteValue::clear());
         values.set("name", WriteValue::plain("b".into()));
         assert_eq!(
@@ -1148,7 +1152,7 @@ mod tests {
 
     #[test]
     fn load_table_uses_database_id_columns_for_relations() {
-        let mut a = ValueMap::<Tag>::new()
+        let mut a = WriteValues::<Tag>::new()
             .raw("name", "A")
             .raw("probability", 1.5);
         a.set("partner_id", WriteValue::reference(7));
@@ -1159,7 +1163,9 @@ mod tests {
                 Command::<Tag>::link(Id::new(2)).raw().clone(),
             ]),
         );
-        let b = ValueMap::<Tag>::new().raw("name", "B").raw("active", false);
+        let b = WriteValues::<Tag>::new()
+            .raw("name", "B")
+            .raw("active", false);
         let table = load_table(&[("x.a".to_owned(), a), ("x.b".to_owned(), b)]).unwrap();
         assert_eq!(
             table.columns,
@@ -1178,7 +1184,7 @@ mod tests {
 
     #[test]
     fn load_table_refuses_commands_an_import_cannot_express() {
-        let mut a = ValueMap::<Tag>::new();
+        let mut a = WriteValues::<Tag>::new();
         a.set(
             "tag_ids",
             WriteValue::commands(vec![Command::<Tag>::delete(Id::new(1)).raw().clone()]),
