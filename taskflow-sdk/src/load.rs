@@ -164,13 +164,14 @@ impl LoadReport {
     }
 }
 
-/// A row of cells for `load`, in header order.
+/// A row of cells for `load`, in header order: one element of the `data` argument, as the server
+/// calls it (`load(fields, data)`).
 ///
 /// Implemented for `Vec`s of strings and of [`Value`]s, and for references to rows, so rows
 /// the caller keeps (a table read into memory) load without being copied or given up.
 /// Implement it for your own row type to stream typed data without building intermediate
 /// vectors.
-pub trait LoadRow: Serialize + Send + Sync {
+pub trait DataRow: Serialize + Send + Sync {
     /// The external id held in cell `column` (the header's `id` column), if it is non-empty text.
     fn external_id(&self, column: usize) -> Option<&str>;
 }
@@ -183,19 +184,19 @@ fn non_empty(s: &str) -> Option<&str> {
     (starts_plain || !s.trim().is_empty()).then_some(s)
 }
 
-impl<S: AsRef<str> + Serialize + Send + Sync> LoadRow for Vec<S> {
+impl<S: AsRef<str> + Serialize + Send + Sync> DataRow for Vec<S> {
     fn external_id(&self, column: usize) -> Option<&str> {
         self.get(column).and_then(|s| non_empty(s.as_ref()))
     }
 }
 
-impl<R: LoadRow + ?Sized> LoadRow for &R {
+impl<R: DataRow + ?Sized> DataRow for &R {
     fn external_id(&self, column: usize) -> Option<&str> {
         R::external_id(self, column)
     }
 }
 
-impl LoadRow for Vec<Value> {
+impl DataRow for Vec<Value> {
     fn external_id(&self, column: usize) -> Option<&str> {
         self.get(column).and_then(Value::as_str).and_then(non_empty)
     }
@@ -210,7 +211,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn external_id<'r, R: LoadRow>(&self, row: &'r R) -> Option<&'r str> {
+    fn external_id<'r, R: DataRow>(&self, row: &'r R) -> Option<&'r str> {
         self.id.and_then(|c| row.external_id(c))
     }
 }
@@ -475,7 +476,7 @@ impl Loader {
     pub async fn run<I>(self, rows: I) -> Result<LoadReport>
     where
         I: IntoIterator,
-        I::Item: LoadRow,
+        I::Item: DataRow,
     {
         self.run_stream(stream::iter(rows)).await
     }
@@ -532,7 +533,7 @@ impl Loader {
     pub async fn run_stream<S>(self, rows: S) -> Result<LoadReport>
     where
         S: Stream,
-        S::Item: LoadRow,
+        S::Item: DataRow,
     {
         let started = Instant::now();
         let this = Arc::new(self);
@@ -631,7 +632,7 @@ impl Loader {
     /// Sends one chunk whose first row is row `base` of the input, resending it without bad rows
     /// or after transport failures as configured. `failed` holds rows already refused on the
     /// client side (typed rows that cannot be written as cells).
-    async fn send_chunk<R: LoadRow>(
+    async fn send_chunk<R: DataRow>(
         &self,
         base: usize,
         columns: &Columns,
@@ -785,7 +786,7 @@ impl Loader {
 
     /// Loads one chunk, sending it again as the client's retry table says; `idempotent` chunks
     /// (every row with an external id) also when the answer was lost.
-    async fn call_with_retries<R: LoadRow>(
+    async fn call_with_retries<R: DataRow>(
         &self,
         header: &[String],
         rows: &[R],
@@ -822,7 +823,7 @@ impl Loader {
     /// an external id within the rows (the first occurrence creates the record, the later ones
     /// update it), and ids another chunk in flight claimed first ([`Claims`]). One `search_count`
     /// per module for the rest, so the answer stays a number whatever the chunk size.
-    async fn count_updates_in<R: LoadRow>(
+    async fn count_updates_in<R: DataRow>(
         &self,
         chunk: usize,
         columns: &Columns,
