@@ -139,6 +139,10 @@ fn model_impl(m: &Model<'_>) -> TokenStream {
     );
     let fields_doc =
         format!("Field handles of `{model_name}` for typed domains (see [`{ident}::fields`]).");
+    let raw_doc = format!(
+        "Sets any field of `{model_name}` to a raw value, such as one the struct does not \
+         declare (`.raw(\"active\", false)`), replacing an earlier value."
+    );
     let inherent = inherent_impl(
         ident,
         vis,
@@ -160,6 +164,15 @@ fn model_impl(m: &Model<'_>) -> TokenStream {
         #[allow(dead_code)]
         impl #values_ident {
             #(#setters)*
+
+            #[doc = #raw_doc]
+            #vis fn raw(
+                self,
+                field: &::core::primitive::str,
+                value: impl ::core::convert::Into<::taskflow_sdk::__private::Value>,
+            ) -> Self {
+                Self(self.0.raw(field, value))
+            }
         }
 
         #[automatically_derived]

@@ -125,8 +125,8 @@ impl Serialize for WriteValue {
 /// Field values for create or write on model `M`, each a [`WriteValue`]: only the fields that
 /// were set are sent.
 ///
-/// The generated values type (`LeadValues`) wraps one with typed setters; [`WriteValues::raw`] sets
-/// a field the struct does not declare.
+/// The generated values type (`LeadValues`) wraps one with typed setters, and with `raw` for a
+/// field the struct does not declare ([`WriteValues::raw`]).
 pub struct WriteValues<M> {
     entries: Vec<(String, WriteValue)>,
     model: PhantomData<fn() -> M>,
