@@ -51,6 +51,12 @@ fn main() -> ExitCode {
             typed_rows_load_in_chunks_with_per_row_errors,
         )
         .multi_thread();
+    suite
+        .test(
+            "one_call_and_the_loader_refuse_rows_alike",
+            one_call_and_the_loader_refuse_rows_alike,
+        )
+        .multi_thread();
     // The exact split needs a user who may read external ids.
     suite
         .test(
@@ -376,6 +382,57 @@ async fn typed_rows_load_in_chunks_with_per_row_errors(e2e: &E2e) {
         leads
             .iter()
             .all(|l| l.contact_name.is_some() && l.name.ends_with("run 2"))
+    );
+}
+
+/// `Lead::load` (one call, all or nothing) and the loader (chunks, the good rows land) report a
+/// refused row as the same `RowError`.
+async fn one_call_and_the_loader_refuse_rows_alike(e2e: &E2e) {
+    let session = e2e.session().await;
+    let (prefix, token) = (e2e.name("alike"), e2e.token().to_owned());
+    let rows = || {
+        (0..5).map(|i| {
+            let values = Lead::values().name(format!("{prefix} {i}"));
+            let values = if i == 3 {
+                values.raw("type", "not_a_type")
+            } else {
+                values
+            };
+            (format!("{token}.alike_{i}"), values)
+        })
+    };
+    let refused = Lead::load(&session, rows())
+        .await
+        .expect("load runs")
+        .expect_err("row 3 is refused");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    let error = &refused[0];
+    assert_eq!(
+        (
+            error.row,
+            error.external_id.as_deref(),
+            error.field.as_deref()
+        ),
+        (3, Some(format!("{token}.alike_3").as_str()), Some("type"))
+    );
+    assert!(error.message.contains("not_a_type"), "{error}");
+    assert_eq!(
+        support::count_leads(&session, &format!("{prefix} ")).await,
+        0
+    );
+
+    let report = session
+        .loader_for::<Lead>()
+        .chunk_size(2)
+        .on_error(ErrorPolicy::SkipInvalid)
+        .run_typed(rows())
+        .await
+        .expect("loader runs");
+    assert_eq!(report.failed, refused);
+    assert_eq!(report.imported, 4);
+    assert_eq!(
+        support::count_leads(&session, &format!("{prefix} ")).await,
+        4
     );
 }
 

@@ -594,8 +594,7 @@ async fn load_creates_then_updates_by_external_id_and_reports_rows(e2e: &E2e) {
     )
     .await
     .unwrap();
-    assert!(first.messages.is_empty(), "{:?}", first.messages);
-    let ids = first.into_result().unwrap();
+    let ids = first.unwrap_or_else(|refused| panic!("refused: {refused:?}"));
     assert_eq!(ids.len(), 2);
     let leads = Lead::read(&s, &ids).await.unwrap();
     let one = leads.iter().find(|l| l.id == ids[0]).unwrap();
@@ -621,7 +620,6 @@ async fn load_creates_then_updates_by_external_id_and_reports_rows(e2e: &E2e) {
     )
     .await
     .unwrap()
-    .into_result()
     .unwrap();
     assert_eq!(second[0], ids[0]);
     assert!(!ids.contains(&second[1]));
@@ -646,14 +644,18 @@ async fn load_creates_then_updates_by_external_id_and_reports_rows(e2e: &E2e) {
     )
     .await
     .unwrap();
-    assert!(bad.ids.is_none());
-    let messages = bad.into_result().unwrap_err();
-    assert_eq!(messages.len(), 1, "{messages:?}");
-    assert_eq!(messages[0].kind, "error");
-    assert_eq!(messages[0].field.as_deref(), Some("type"));
+    let refused = bad.unwrap_err();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].row, 1);
+    assert_eq!(refused[0].field.as_deref(), Some("type"));
     assert_eq!(
-        messages[0].external_id.as_deref(),
+        refused[0].external_id.as_deref(),
         Some(e2e.xid("bad").as_str())
+    );
+    assert!(
+        refused[0].message.contains("not_a_type"),
+        "{}",
+        refused[0].message
     );
     assert_eq!(
         Lead::search_count(&s, Lead::fields().name.eq(e2e.name("fine")))
@@ -816,5 +818,5 @@ async fn typed_calls_can_be_spawned_on_a_multi_threaded_runtime(e2e: &E2e) {
     let (id, leads, names, report) = task.await.unwrap().unwrap();
     assert_eq!(leads[0].id, id);
     assert_eq!(names[0].1, e2e.name("E2E spawned"));
-    assert_eq!(report.into_result().unwrap().len(), 1);
+    assert_eq!(report.unwrap().len(), 1);
 }

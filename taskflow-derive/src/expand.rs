@@ -290,7 +290,7 @@ fn inherent_impl(
     let d_name_get = doc("Display names (falling back to `display_name`) of");
     let d_name_search = doc("Finds records by display name on");
     let d_fields_get = doc("Describes the fields of");
-    let d_load = doc("Imports rows keyed by external id into");
+    let d_load = doc("Imports rows keyed by external id, all or nothing, in one call into");
     quote! {
         #[automatically_derived]
         #[allow(dead_code)]
@@ -381,7 +381,7 @@ fn inherent_impl(
             #vis async fn load<__X, __V>(
                 session: #session,
                 rows: impl ::core::iter::IntoIterator<Item = (__X, __V)>,
-            ) -> #p::Result<#p::model::LoadOutcome<Self>>
+            ) -> #p::Result<::core::result::Result<#p::Vec<#p::Id<Self>>, #p::Vec<#p::model::RowError>>>
             where
                 __X: ::core::convert::Into<#p::String>,
                 __V: ::core::convert::Into<#p::WriteValues<Self>>,

@@ -27,7 +27,7 @@
 //! besides the failures any call is retried on, a chunk whose rows all carry an external id is
 //! sent again when its answer was lost, since loading it again updates the same records.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -36,7 +36,8 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{LoadMessage, Model, WriteValues, load_table};
+pub use crate::model::RowError;
+use crate::model::{LoadMessage, Model, WriteValues, load_table, log_warnings, refused_rows};
 use crate::xmlrpc::Value;
 use crate::{Kwargs, Result, Session};
 
@@ -64,33 +65,6 @@ pub struct Progress {
     pub elapsed: Duration,
     /// Rows accepted per second so far.
     pub rows_per_sec: f64,
-}
-
-/// One row the server rejected (or that could not be sent).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RowError {
-    /// Index of the row in the whole input, from 0.
-    pub row: usize,
-    /// Its external id, when the header has an `id` column.
-    pub external_id: Option<String>,
-    /// The field the server blamed, when it said.
-    pub field: Option<String>,
-    /// The server's message.
-    pub message: String,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "row {}", self.row)?;
-        if let Some(xid) = &self.external_id {
-            write!(f, " ({xid})")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ", field {field}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
 }
 
 /// The outcome of an import.
@@ -383,30 +357,25 @@ fn typed_table<M>(
 ) -> (crate::model::LoadTable, Vec<RowError>) {
     match load_table(&rows) {
         Ok(table) => (table, Vec::new()),
-        Err(messages) => {
-            let bad: HashMap<usize, &LoadMessage> = messages
-                .iter()
-                .filter_map(|m| m.record.map(|r| (r as usize, m)))
-                .collect();
-            let failed = bad
-                .iter()
-                .map(|(&local, m)| RowError {
-                    row: base + local,
-                    external_id: rows.get(local).map(|(xid, _)| xid.clone()),
-                    field: m.field.clone(),
-                    message: m.message.clone(),
-                })
-                .collect();
+        Err(refused) => {
+            let bad: HashSet<usize> = refused.iter().map(|e| e.row).collect();
             let good: Vec<(String, WriteValues<M>)> = rows
                 .into_iter()
                 .enumerate()
-                .filter(|(i, _)| !bad.contains_key(i))
+                .filter(|(i, _)| !bad.contains(i))
                 .map(|(_, row)| row)
                 .collect();
             let table = load_table(&good).unwrap_or(crate::model::LoadTable {
                 columns: vec!["id".to_owned()],
                 rows: Vec::new(),
             });
+            let failed = refused
+                .into_iter()
+                .map(|e| RowError {
+                    row: base + e.row,
+                    ..e
+                })
+                .collect();
             (table, failed)
         }
     }
@@ -714,55 +683,26 @@ impl Loader {
             };
             match result.ids {
                 Some(_) => {
+                    log_warnings(&self.model, &result.messages, |local| {
+                        indices.get(local).copied()
+                    });
                     outcome.updated += updates;
                     outcome.imported += pending.len() as u64;
                     return Ok(outcome);
                 }
                 None => {
                     outcome.rejected = true;
-                    let mut bad: HashMap<usize, &LoadMessage> = HashMap::new();
-                    for message in result.messages.iter().filter(|m| m.is_error()) {
-                        for local in message.covered_rows() {
-                            match usize::try_from(local) {
-                                Ok(local) if local < pending.len() => {
-                                    bad.entry(local).or_insert(message);
-                                }
-                                _ => break,
-                            }
-                        }
-                    }
-                    if bad.is_empty() {
-                        // Rejected without saying which rows: the whole chunk failed.
-                        let why = result
-                            .messages
-                            .first()
-                            .map(|m| m.message.clone())
-                            .filter(|m| !m.is_empty())
-                            .unwrap_or_else(|| "the server rejected the chunk".to_owned());
-                        for (row, index) in pending.iter().zip(&indices) {
-                            outcome.failed.push(RowError {
-                                row: *index,
-                                external_id: columns.external_id(row).map(str::to_owned),
-                                field: None,
-                                message: why.clone(),
-                            });
-                        }
-                        return Ok(outcome);
-                    }
+                    // A refusal that names no row refuses them all: nothing is left to resend.
+                    let bad = refused_rows(&result.messages, pending.len());
                     let mut keep_rows = Vec::with_capacity(pending.len() - bad.len());
                     let mut keep_indices = Vec::with_capacity(pending.len() - bad.len());
                     for (local, (row, index)) in pending.into_iter().zip(indices).enumerate() {
                         match bad.get(&local) {
-                            Some(message) => outcome.failed.push(RowError {
-                                row: index,
-                                external_id: columns.external_id(&row).map(str::to_owned),
-                                field: message.field.clone(),
-                                message: if message.message.is_empty() {
-                                    "rejected by the server".to_owned()
-                                } else {
-                                    message.message.clone()
-                                },
-                            }),
+                            Some(message) => outcome.failed.push(RowError::refused(
+                                index,
+                                columns.external_id(&row).map(str::to_owned),
+                                *message,
+                            )),
                             None => {
                                 keep_rows.push(row);
                                 keep_indices.push(index);
