@@ -339,7 +339,7 @@ async fn typed_rows_load_in_chunks_with_per_row_errors(e2e: &E2e) {
         .loader_for::<Lead>()
         .chunk_size(200)
         .on_error(ErrorPolicy::SkipInvalid)
-        .run_typed(rows(1))
+        .run(rows(1))
         .await
         .expect("typed load runs");
     let failed: Vec<(usize, Option<&str>)> = report
@@ -359,11 +359,12 @@ async fn typed_rows_load_in_chunks_with_per_row_errors(e2e: &E2e) {
         (report.imported, report.created, report.updated),
         (598, None, None)
     );
+    // The same rows again, from a stream.
     let again = session
         .loader_for::<Lead>()
         .chunk_size(200)
         .on_error(ErrorPolicy::SkipInvalid)
-        .run_typed(rows(2))
+        .run_stream(futures_util::stream::iter(rows(2)))
         .await
         .expect("second typed load runs");
     assert_eq!(
@@ -425,7 +426,7 @@ async fn one_call_and_the_loader_refuse_rows_alike(e2e: &E2e) {
         .loader_for::<Lead>()
         .chunk_size(2)
         .on_error(ErrorPolicy::SkipInvalid)
-        .run_typed(rows())
+        .run(rows())
         .await
         .expect("loader runs");
     assert_eq!(report.failed, refused);

@@ -29,6 +29,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -145,6 +146,13 @@ impl LoadReport {
 /// the caller keeps (a table read into memory) load without being copied or given up.
 /// Implement it for your own row type to stream typed data without building intermediate
 /// vectors.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a row of cells (`DataRow`) for an untyped loader",
+    label = "not a row of cells",
+    note = "rows of cells are `Vec<String>`, `Vec<Value>`, references to them, or your own \
+            `DataRow` type; `(external id, values)` pairs of a model go to \
+            `session.loader_for::<Model>()`"
+)]
 pub trait DataRow: Serialize + Send + Sync {
     /// The external id held in cell `column` (the header's `id` column), if it is non-empty text.
     fn external_id(&self, column: usize) -> Option<&str>;
@@ -190,7 +198,8 @@ impl Columns {
     }
 }
 
-/// Imports rows into one model with `load`. Build it with [`Session::loader`].
+/// Imports rows into one model with `load`: rows of cells with [`Session::loader`], typed rows
+/// of model `M` with [`Session::loader_for`].
 ///
 /// ```no_run
 /// # async fn run(session: taskflow_sdk::Session) -> taskflow_sdk::Result<()> {
@@ -207,8 +216,12 @@ impl Columns {
 /// println!("{} imported ({:?} created), {} failed", report.imported, report.created, report.failed.len());
 /// # Ok(()) }
 /// ```
+///
+/// The settings and the way chunks are sent, counted and resent are the same for both; only the
+/// rows differ. A typed loader, `Loader<Lead>`, takes `(external id, values)` pairs of its model
+/// (`Lead::values()...`), and rows of another model do not compile.
 #[must_use = "a Loader does nothing until `run` is awaited"]
-pub struct Loader {
+pub struct Loader<M = Untyped> {
     session: Session,
     model: String,
     /// The fixed header of untyped rows (typed rows bring a header per chunk).
@@ -223,7 +236,14 @@ pub struct Loader {
     counting: std::sync::atomic::AtomicBool,
     progress: Option<ProgressFn>,
     claims: Claims,
+    rows: PhantomData<fn() -> M>,
 }
+
+/// The model parameter of a [`Loader`] of untyped rows, from [`Session::loader`]: rows of cells
+/// ([`DataRow`]) in the order of a header given up front, into a model named at run time. No
+/// value has this type.
+#[derive(Debug)]
+pub enum Untyped {}
 
 /// External ids named by chunks whose load has not finished, each with the chunk (its first row)
 /// that named it first. Chunks load side by side and the server applies them in any order: of
@@ -289,10 +309,11 @@ impl Drop for ClaimsRelease<'_> {
     }
 }
 
-impl fmt::Debug for Loader {
+impl<M> fmt::Debug for Loader<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Loader")
             .field("model", &self.model)
+            .field("rows", &std::any::type_name::<M>())
             .field("header", &self.header)
             .field("chunk_size", &self.chunk_size)
             .field("concurrency", &self.concurrency)
@@ -315,7 +336,7 @@ pub const DEFAULT_CHUNK_SIZE: usize = 5_000;
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
 impl Session {
-    /// A [`Loader`] importing rows with this `header` into `model`.
+    /// A [`Loader`] importing rows of cells with this `header` into `model`.
     ///
     /// A header column named `id` holds external ids (`module.name`; without a module the server
     /// files them under `__import__`), which makes the import repeatable: known ids update.
@@ -324,28 +345,16 @@ impl Session {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let header: Vec<String> = header.into_iter().map(Into::into).collect();
-        let id_column = header.iter().position(|h| h == "id");
-        Loader {
-            session: self.clone(),
-            model: model.to_owned(),
-            header: Arc::new(header),
-            id_column,
-            chunk_size: DEFAULT_CHUNK_SIZE,
-            concurrency: DEFAULT_CONCURRENCY,
-            policy: ErrorPolicy::default(),
-            count_updates: true,
-            counting: std::sync::atomic::AtomicBool::new(false),
-            progress: None,
-            claims: Claims::default(),
-        }
+        Loader::new(self, model, header.into_iter().map(Into::into).collect())
     }
-}
 
-impl Session {
-    /// A [`Loader`] for typed rows of model `M`: run it with [`Loader::run_typed`].
-    pub fn loader_for<M: Model>(&self) -> Loader {
-        self.loader(M::MODEL, std::iter::empty::<String>())
+    /// A [`Loader`] importing typed rows of model `M`: `(external id, values)` pairs, such as
+    /// `("crm_sync.lead_1", Lead::values().name("Lead 1"))`.
+    ///
+    /// Each chunk's header is the `id` column and the fields its rows set; relations go by
+    /// database id (`partner_id/.id`).
+    pub fn loader_for<M: Model>(&self) -> Loader<M> {
+        Loader::new(self, M::MODEL, Vec::new())
     }
 }
 
@@ -403,7 +412,25 @@ struct ChunkOutcome {
     rejected: bool,
 }
 
-impl Loader {
+impl<M> Loader<M> {
+    fn new(session: &Session, model: &str, header: Vec<String>) -> Loader<M> {
+        let id_column = header.iter().position(|h| h == "id");
+        Loader {
+            session: session.clone(),
+            model: model.to_owned(),
+            header: Arc::new(header),
+            id_column,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            concurrency: DEFAULT_CONCURRENCY,
+            policy: ErrorPolicy::default(),
+            count_updates: true,
+            counting: std::sync::atomic::AtomicBool::new(false),
+            progress: None,
+            claims: Claims::default(),
+            rows: PhantomData,
+        }
+    }
+
     /// Rows per `load` call (at least 1).
     pub fn chunk_size(mut self, rows: usize) -> Self {
         self.chunk_size = rows.max(1);
@@ -440,7 +467,9 @@ impl Loader {
         self.progress = Some(Arc::new(callback));
         self
     }
+}
 
+impl Loader<Untyped> {
     /// Imports every row of `rows`, pulling only as many as the chunks in flight need.
     pub async fn run<I>(self, rows: I) -> Result<LoadReport>
     where
@@ -448,51 +477,6 @@ impl Loader {
         I::Item: DataRow,
     {
         self.run_stream(stream::iter(rows)).await
-    }
-
-    /// Imports typed rows, `(external id, values)` pairs of model `M` (`Lead::values()...`), as
-    /// [`Loader::run`] does for untyped ones. Each chunk's header is the `id` column and the fields
-    /// its rows set; relations go by database id (`partner_id/.id`).
-    ///
-    /// ```no_run
-    /// # use taskflow_sdk::{Id, Session, TaskflowModel};
-    /// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
-    /// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
-    /// let rows = (0..10_000).map(|i| (format!("crm_sync.lead_{i}"), Lead::values().name(format!("Lead {i}"))));
-    /// let report = session.loader_for::<Lead>().run_typed(rows).await?;
-    /// assert!(report.is_complete());
-    /// # Ok(()) }
-    /// ```
-    pub async fn run_typed<M, I, X, V>(self, rows: I) -> Result<LoadReport>
-    where
-        M: Model,
-        I: IntoIterator<Item = (X, V)>,
-        X: Into<String>,
-        V: Into<WriteValues<M>>,
-    {
-        let started = Instant::now();
-        let this = Arc::new(self);
-        let chunk_size = this.chunk_size;
-        let typed = stream::iter(
-            rows.into_iter()
-                .map(|(xid, values)| (xid.into(), values.into())),
-        );
-        let chunks = typed.chunks(chunk_size).enumerate().map(
-            |(n, chunk): (usize, Vec<(String, WriteValues<M>)>)| {
-                let this = Arc::clone(&this);
-                async move {
-                    let base = n * chunk_size;
-                    let (table, failed) = typed_table(base, chunk);
-                    let columns = Columns {
-                        header: Arc::new(table.columns),
-                        id: Some(0),
-                    };
-                    this.send_chunk(base, &columns, table.rows, failed).await
-                }
-            },
-        );
-        this.prepare_counts(true).await?;
-        this.collect(started, true, chunks).await
     }
 
     /// Imports every row of an async stream, pulling only as many as the chunks in flight need.
@@ -522,7 +506,64 @@ impl Loader {
         this.prepare_counts(ids).await?;
         this.collect(started, ids, chunks).await
     }
+}
 
+impl<M: Model> Loader<M> {
+    /// Imports typed rows, `(external id, values of M)` pairs, pulling only as many as the chunks
+    /// in flight need.
+    ///
+    /// ```no_run
+    /// # use taskflow_sdk::{Id, Session, TaskflowModel};
+    /// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+    /// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+    /// let rows = (0..10_000).map(|i| (format!("crm_sync.lead_{i}"), Lead::values().name(format!("Lead {i}"))));
+    /// let report = session.loader_for::<Lead>().run(rows).await?;
+    /// assert!(report.is_complete());
+    /// # Ok(()) }
+    /// ```
+    pub async fn run<I, X, V>(self, rows: I) -> Result<LoadReport>
+    where
+        I: IntoIterator<Item = (X, V)>,
+        X: Into<String>,
+        V: Into<WriteValues<M>>,
+    {
+        self.run_stream(stream::iter(rows)).await
+    }
+
+    /// Imports typed rows from an async stream, as `run` does from an iterator.
+    ///
+    /// A fault that concerns the whole import (access denied, a field the model does not have)
+    /// ends it with that error; rejected rows are reported in the [`LoadReport`].
+    pub async fn run_stream<S, X, V>(self, rows: S) -> Result<LoadReport>
+    where
+        S: Stream<Item = (X, V)>,
+        X: Into<String>,
+        V: Into<WriteValues<M>>,
+    {
+        let started = Instant::now();
+        let this = Arc::new(self);
+        let chunk_size = this.chunk_size;
+        let typed = rows.map(|(xid, values)| (xid.into(), values.into()));
+        let chunks = typed.chunks(chunk_size).enumerate().map(
+            |(n, chunk): (usize, Vec<(String, WriteValues<M>)>)| {
+                let this = Arc::clone(&this);
+                async move {
+                    let base = n * chunk_size;
+                    let (table, failed) = typed_table(base, chunk);
+                    let columns = Columns {
+                        header: Arc::new(table.columns),
+                        id: Some(0),
+                    };
+                    this.send_chunk(base, &columns, table.rows, failed).await
+                }
+            },
+        );
+        this.prepare_counts(true).await?;
+        this.collect(started, true, chunks).await
+    }
+}
+
+impl<M> Loader<M> {
     /// Decides whether this run counts created and updated rows: only when asked, when the rows
     /// carry external ids, and when the user may read them (`ir.model.data`), which the server
     /// answers without needing any right. A refusal is no error: the counts are then unknown.
