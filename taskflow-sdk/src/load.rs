@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::model::RowError;
 use crate::model::{LoadMessage, Model, WriteValues, load_table, log_warnings, refused_rows};
 use crate::xmlrpc::Value;
-use crate::{Kwargs, Result, Session};
+use crate::{Id, Kwargs, Result, Session};
 
 /// What to do when the server rejects rows of a chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -68,10 +68,9 @@ pub struct Progress {
     pub rows_per_sec: f64,
 }
 
-/// The outcome of an import.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The outcome of an import into model `M` ([`Untyped`] for rows of cells).
 #[non_exhaustive]
-pub struct LoadReport {
+pub struct LoadReport<M = Untyped> {
     /// Rows the server accepted (created or updated a record).
     pub imported: u64,
     /// Rows that created a record; `None` when the loader could not tell (see
@@ -82,6 +81,10 @@ pub struct LoadReport {
     pub updated: Option<u64>,
     /// Rows that did not land, with the reason.
     pub failed: Vec<RowError>,
+    /// The record of each input row, by its index: `None` for a row that did not land. Only
+    /// collected when asked for ([`Loader::with_ids`]), else `None`. One entry per row read, so
+    /// shorter than the input when the import stopped ([`ErrorPolicy::Stop`]).
+    pub ids: Option<Vec<Option<Id<M>>>>,
     /// Chunks sent (not counting resends).
     pub chunks: u64,
     /// Chunks resent after a transport failure.
@@ -94,9 +97,82 @@ pub struct LoadReport {
     pub duration: Duration,
 }
 
+// By hand: derives would ask `M` (the model) for the traits, which only `Id<M>` needs and has.
+impl<M> Default for LoadReport<M> {
+    fn default() -> Self {
+        LoadReport {
+            imported: 0,
+            created: None,
+            updated: None,
+            failed: Vec::new(),
+            ids: None,
+            chunks: 0,
+            chunks_retried: 0,
+            not_imported: 0,
+            stopped: false,
+            duration: Duration::ZERO,
+        }
+    }
+}
+
+impl<M> Clone for LoadReport<M> {
+    fn clone(&self) -> Self {
+        LoadReport {
+            failed: self.failed.clone(),
+            ids: self.ids.clone(),
+            ..*self
+        }
+    }
+}
+
+impl<M> PartialEq for LoadReport<M> {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured, so that a new field cannot be left out.
+        let LoadReport {
+            imported,
+            created,
+            updated,
+            failed,
+            ids,
+            chunks,
+            chunks_retried,
+            not_imported,
+            stopped,
+            duration,
+        } = self;
+        *imported == other.imported
+            && *created == other.created
+            && *updated == other.updated
+            && *failed == other.failed
+            && *ids == other.ids
+            && *chunks == other.chunks
+            && *chunks_retried == other.chunks_retried
+            && *not_imported == other.not_imported
+            && *stopped == other.stopped
+            && *duration == other.duration
+    }
+}
+
+impl<M> fmt::Debug for LoadReport<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoadReport")
+            .field("imported", &self.imported)
+            .field("created", &self.created)
+            .field("updated", &self.updated)
+            .field("failed", &self.failed)
+            .field("ids", &self.ids)
+            .field("chunks", &self.chunks)
+            .field("chunks_retried", &self.chunks_retried)
+            .field("not_imported", &self.not_imported)
+            .field("stopped", &self.stopped)
+            .field("duration", &self.duration)
+            .finish()
+    }
+}
+
 /// One line: `99997 imported (99997 created, 0 updated), 3 failed, 20 chunks (0 resent) in
 /// 712.3ms`, with "created and updated unknown" where the loader could not tell.
-impl fmt::Display for LoadReport {
+impl<M> fmt::Display for LoadReport<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} imported (", self.imported)?;
         match (self.created, self.updated) {
@@ -122,7 +198,7 @@ impl fmt::Display for LoadReport {
     }
 }
 
-impl LoadReport {
+impl<M> LoadReport<M> {
     /// True when every row landed.
     pub fn is_complete(&self) -> bool {
         self.failed.is_empty() && !self.stopped
@@ -234,6 +310,8 @@ pub struct Loader<M = Untyped> {
     /// Whether this run counts created and updated rows: asked for, allowed by the server, and
     /// no count refused since.
     counting: std::sync::atomic::AtomicBool,
+    /// Whether to collect the id of each row ([`LoadReport::ids`]).
+    with_ids: bool,
     progress: Option<ProgressFn>,
     claims: Claims,
     rows: PhantomData<fn() -> M>,
@@ -390,14 +468,24 @@ fn typed_table<M>(
     }
 }
 
-/// The server's answer to `load`.
+/// The server's answer to `load`, its ids read as `I`: `IgnoredAny` unless they are collected
+/// (the rows are counted from the chunk), so that they cost nothing when unused.
 #[derive(Deserialize, Debug)]
-struct LoadResult {
-    /// `false` when the chunk was rejected. The ids themselves are not needed (the rows are
-    /// counted from the chunk), so they are skipped rather than collected.
-    ids: Option<serde::de::IgnoredAny>,
+struct LoadResult<I> {
+    /// `false` when the chunk was rejected.
+    ids: Option<I>,
     #[serde(default)]
     messages: Vec<LoadMessage>,
+}
+
+impl LoadResult<serde::de::IgnoredAny> {
+    /// The same answer, without ids.
+    fn without_ids(self) -> LoadResult<Vec<i64>> {
+        LoadResult {
+            ids: self.ids.map(|_| Vec::new()),
+            messages: self.messages,
+        }
+    }
 }
 
 /// What became of one chunk.
@@ -408,6 +496,8 @@ struct ChunkOutcome {
     /// Of the imported rows, those that updated a record (while counting).
     updated: u64,
     failed: Vec<RowError>,
+    /// The id of each row of the chunk, when collected.
+    ids: Vec<Option<i64>>,
     retried: u64,
     rejected: bool,
 }
@@ -425,6 +515,7 @@ impl<M> Loader<M> {
             policy: ErrorPolicy::default(),
             count_updates: true,
             counting: std::sync::atomic::AtomicBool::new(false),
+            with_ids: false,
             progress: None,
             claims: Claims::default(),
             rows: PhantomData,
@@ -459,6 +550,31 @@ impl<M> Loader<M> {
     /// is then refused, the row that creates the record was counted as an update.
     pub fn count_updates(mut self, on: bool) -> Self {
         self.count_updates = on;
+        self
+    }
+
+    /// Collects the id of the record each row created or updated, by row: [`LoadReport::ids`].
+    ///
+    /// Off by default, since the ids of a large import take memory (a word per row) and are not
+    /// always needed; off, the loader skips them as it reads each answer.
+    ///
+    /// ```no_run
+    /// # use taskflow_sdk::{Id, Session, TaskflowModel};
+    /// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+    /// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+    /// let names = ["Lead 1", "Lead 2"];
+    /// let rows = names.iter().enumerate().map(|(i, name)| (format!("crm_sync.lead_{i}"), Lead::values().name(*name)));
+    /// let report = session.loader_for::<Lead>().with_ids().run(rows).await?;
+    /// for (name, id) in names.iter().zip(report.ids.unwrap_or_default()) {
+    ///     match id {
+    ///         Some(id) => println!("{name}: {id}"),
+    ///         None => println!("{name}: not imported"),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn with_ids(mut self) -> Self {
+        self.with_ids = true;
         self
     }
 
@@ -502,9 +618,9 @@ impl Loader<Untyped> {
                     .await
             }
         });
-        let ids = this.id_column.is_some();
-        this.prepare_counts(ids).await?;
-        this.collect(started, ids, chunks).await
+        let external_ids = this.id_column.is_some();
+        this.prepare_counts(external_ids).await?;
+        this.collect(started, external_ids, chunks).await
     }
 }
 
@@ -521,7 +637,7 @@ impl<M: Model> Loader<M> {
     /// assert!(report.is_complete());
     /// # Ok(()) }
     /// ```
-    pub async fn run<I, X, V>(self, rows: I) -> Result<LoadReport>
+    pub async fn run<I, X, V>(self, rows: I) -> Result<LoadReport<M>>
     where
         I: IntoIterator<Item = (X, V)>,
         X: Into<String>,
@@ -534,7 +650,7 @@ impl<M: Model> Loader<M> {
     ///
     /// A fault that concerns the whole import (access denied, a field the model does not have)
     /// ends it with that error; rejected rows are reported in the [`LoadReport`].
-    pub async fn run_stream<S, X, V>(self, rows: S) -> Result<LoadReport>
+    pub async fn run_stream<S, X, V>(self, rows: S) -> Result<LoadReport<M>>
     where
         S: Stream<Item = (X, V)>,
         X: Into<String>,
@@ -567,8 +683,8 @@ impl<M> Loader<M> {
     /// Decides whether this run counts created and updated rows: only when asked, when the rows
     /// carry external ids, and when the user may read them (`ir.model.data`), which the server
     /// answers without needing any right. A refusal is no error: the counts are then unknown.
-    async fn prepare_counts(&self, ids: bool) -> Result<()> {
-        let mut counting = self.count_updates && ids;
+    async fn prepare_counts(&self, external_ids: bool) -> Result<()> {
+        let mut counting = self.count_updates && external_ids;
         if counting {
             let allowed = self
                 .session
@@ -596,14 +712,16 @@ impl<M> Loader<M> {
     async fn collect<F>(
         &self,
         started: Instant,
-        ids: bool,
+        external_ids: bool,
         chunks: impl Stream<Item = F>,
-    ) -> Result<LoadReport>
+    ) -> Result<LoadReport<M>>
     where
         F: std::future::Future<Output = Result<ChunkOutcome>>,
     {
         let mut report = LoadReport::default();
         let mut updated = 0;
+        let mut ids: Vec<Option<Id<M>>> = Vec::new();
+        // In input order: `buffered` yields the chunks in the order they were made.
         let mut chunks = std::pin::pin!(chunks.buffered(self.concurrency));
         while let Some(outcome) = chunks.next().await {
             let outcome = outcome?;
@@ -613,6 +731,7 @@ impl<M> Loader<M> {
             report.chunks_retried += outcome.retried;
             report.not_imported += outcome.not_imported;
             report.failed.extend(outcome.failed);
+            ids.extend(outcome.ids.into_iter().map(|id| id.map(Id::new)));
             if let Some(callback) = &self.progress {
                 let elapsed = started.elapsed();
                 let done = report.imported;
@@ -629,7 +748,10 @@ impl<M> Loader<M> {
             }
         }
         report.failed.sort_by_key(|e| e.row);
-        if !ids {
+        if self.with_ids {
+            report.ids = Some(ids);
+        }
+        if !external_ids {
             // Without external ids every accepted row creates a record.
             (report.created, report.updated) = (Some(report.imported), Some(0));
         } else if self.counting.load(Ordering::Relaxed) {
@@ -654,6 +776,12 @@ impl<M> Loader<M> {
             chunk: base,
         };
         let mut outcome = ChunkOutcome {
+            // Every row of the chunk, those refused on the client side included.
+            ids: if self.with_ids {
+                vec![None; rows.len() + failed.len()]
+            } else {
+                Vec::new()
+            },
             failed,
             ..ChunkOutcome::default()
         };
@@ -694,9 +822,20 @@ impl<M> Loader<M> {
             } else {
                 0
             };
-            let result = self
-                .call_with_retries(&columns.header, &pending, idempotent, &mut outcome.retried)
-                .await;
+            let retried = &mut outcome.retried;
+            let result = if self.with_ids {
+                self.call_with_retries(&columns.header, &pending, idempotent, retried)
+                    .await
+            } else {
+                self.call_with_retries::<_, serde::de::IgnoredAny>(
+                    &columns.header,
+                    &pending,
+                    idempotent,
+                    retried,
+                )
+                .await
+                .map(LoadResult::without_ids)
+            };
             let result = match result {
                 Ok(result) => result,
                 Err(e) if e.is_transient() => {
@@ -723,10 +862,14 @@ impl<M> Loader<M> {
                 Err(e) => return Err(e),
             };
             match result.ids {
-                Some(_) => {
+                Some(ids) => {
                     log_warnings(&self.model, &result.messages, |local| {
                         indices.get(local).copied()
                     });
+                    // One id per row sent, in order (empty unless collected).
+                    for (index, id) in indices.iter().zip(ids) {
+                        outcome.ids[index - base] = Some(id);
+                    }
                     outcome.updated += updates;
                     outcome.imported += pending.len() as u64;
                     return Ok(outcome);
@@ -767,20 +910,20 @@ impl<M> Loader<M> {
 
     /// Loads one chunk, sending it again as the client's retry table says; `idempotent` chunks
     /// (every row with an external id) also when the answer was lost.
-    async fn call_with_retries<R: DataRow>(
+    async fn call_with_retries<R: DataRow, I: serde::de::DeserializeOwned>(
         &self,
         header: &[String],
         rows: &[R],
         idempotent: bool,
         retried: &mut u64,
-    ) -> Result<LoadResult> {
+    ) -> Result<LoadResult<I>> {
         let policy = self.session.client().retry_policy().clone();
         let started = Instant::now();
         let mut retry = 0;
         loop {
             let result = self
                 .session
-                .execute_kw::<LoadResult>(&self.model, "load", (header, rows), Kwargs::new())
+                .execute_kw::<LoadResult<I>>(&self.model, "load", (header, rows), Kwargs::new())
                 .await;
             let Err(e) = &result else {
                 return result;
