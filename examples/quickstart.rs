@@ -70,8 +70,7 @@ async fn main() -> Result<(), BoxError> {
     for run in 1..=2 {
         let ids = Lead::load(&session, upload(run))
             .await?
-            .into_result()
-            .map_err(|messages| format!("the server refused the upload: {messages:?}"))?;
+            .map_err(|refused| format!("the server refused the upload: {refused:?}"))?;
         println!("load run {run}: ids {ids:?}");
         for lead in Lead::read(&session, &ids).await? {
             let contact = [&lead.contact_name, &lead.contact_surname]

@@ -16,7 +16,9 @@ use std::sync::{Arc, Mutex};
 
 use support::e2e::E2e;
 use support::harness::Suite;
+use taskflow_sdk::Id;
 use taskflow_sdk::load::ErrorPolicy;
+use taskflow_sdk::xmlrpc::Value;
 
 fn main() -> ExitCode {
     let mut suite = Suite::new();
@@ -50,6 +52,31 @@ fn main() -> ExitCode {
             "typed_rows_load_in_chunks_with_per_row_errors",
             typed_rows_load_in_chunks_with_per_row_errors,
         )
+        .multi_thread();
+    suite
+        .test(
+            "one_call_and_the_loader_refuse_rows_alike",
+            one_call_and_the_loader_refuse_rows_alike,
+        )
+        .multi_thread();
+    suite
+        .test(
+            "ids_map_each_input_row_to_its_record",
+            ids_map_each_input_row_to_its_record,
+        )
+        .multi_thread();
+    suite
+        .test(
+            "typed_ids_skip_rows_refused_before_and_by_the_server",
+            typed_ids_skip_rows_refused_before_and_by_the_server,
+        )
+        .multi_thread();
+    suite
+        .test(
+            "ids_of_a_chunk_resent_after_a_lost_reply",
+            ids_of_a_chunk_resent_after_a_lost_reply,
+        )
+        .needs_embedded("a proxy before the server drops one reply")
         .multi_thread();
     // The exact split needs a user who may read external ids.
     suite
@@ -308,7 +335,7 @@ async fn a_lost_reply_is_resent_only_when_rows_have_external_ids(e2e: &E2e) {
 #[derive(taskflow_sdk::TaskflowModel, Debug)]
 #[taskflow(model = "crm.lead")]
 struct Lead {
-    id: taskflow_sdk::Id<Lead>,
+    id: Id<Lead>,
     name: String,
     contact_name: Option<String>,
 }
@@ -333,7 +360,7 @@ async fn typed_rows_load_in_chunks_with_per_row_errors(e2e: &E2e) {
         .loader_for::<Lead>()
         .chunk_size(200)
         .on_error(ErrorPolicy::SkipInvalid)
-        .run_typed(rows(1))
+        .run(rows(1))
         .await
         .expect("typed load runs");
     let failed: Vec<(usize, Option<&str>)> = report
@@ -353,11 +380,12 @@ async fn typed_rows_load_in_chunks_with_per_row_errors(e2e: &E2e) {
         (report.imported, report.created, report.updated),
         (598, None, None)
     );
+    // The same rows again, from a stream.
     let again = session
         .loader_for::<Lead>()
         .chunk_size(200)
         .on_error(ErrorPolicy::SkipInvalid)
-        .run_typed(rows(2))
+        .run_stream(futures_util::stream::iter(rows(2)))
         .await
         .expect("second typed load runs");
     assert_eq!(
@@ -377,6 +405,191 @@ async fn typed_rows_load_in_chunks_with_per_row_errors(e2e: &E2e) {
             .iter()
             .all(|l| l.contact_name.is_some() && l.name.ends_with("run 2"))
     );
+}
+
+/// `Lead::load` (one call, all or nothing) and the loader (chunks, the good rows land) report a
+/// refused row as the same `RowError`.
+async fn one_call_and_the_loader_refuse_rows_alike(e2e: &E2e) {
+    let session = e2e.session().await;
+    let (prefix, token) = (e2e.name("alike"), e2e.token().to_owned());
+    let rows = || {
+        (0..5).map(|i| {
+            let values = Lead::values().name(format!("{prefix} {i}"));
+            let values = if i == 3 {
+                values.raw("type", "not_a_type")
+            } else {
+                values
+            };
+            (format!("{token}.alike_{i}"), values)
+        })
+    };
+    let refused = Lead::load(&session, rows())
+        .await
+        .expect("load runs")
+        .expect_err("row 3 is refused");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    let error = &refused[0];
+    assert_eq!(
+        (
+            error.row,
+            error.external_id.as_deref(),
+            error.field.as_deref()
+        ),
+        (3, Some(format!("{token}.alike_3").as_str()), Some("type"))
+    );
+    assert!(error.message.contains("not_a_type"), "{error}");
+    assert_eq!(
+        support::count_leads(&session, &format!("{prefix} ")).await,
+        0
+    );
+
+    let report = session
+        .loader_for::<Lead>()
+        .chunk_size(2)
+        .on_error(ErrorPolicy::SkipInvalid)
+        .run(rows())
+        .await
+        .expect("loader runs");
+    assert_eq!(report.failed, refused);
+    assert_eq!(report.imported, 4);
+    assert_eq!(
+        support::count_leads(&session, &format!("{prefix} ")).await,
+        4
+    );
+}
+
+/// The names of the leads `ids`, by id, read back as the user.
+async fn names(
+    session: &taskflow_sdk::Session,
+    ids: &[Id<Lead>],
+) -> std::collections::HashMap<Id<Lead>, String> {
+    let leads = Lead::read(session, ids).await.expect("read back");
+    assert_eq!(leads.len(), ids.len(), "every id is a lead of the user's");
+    leads.into_iter().map(|lead| (lead.id, lead.name)).collect()
+}
+
+/// `with_ids` gives the record of each input row, by index, across chunks in flight together
+/// and chunks resent without their refused rows; a rerun gives the same records.
+async fn ids_map_each_input_row_to_its_record(e2e: &E2e) {
+    let session = e2e.session().await;
+    let load = || {
+        session
+            .loader("crm.lead", ["id", "name", "type"])
+            .chunk_size(500)
+            .concurrency(3)
+            .on_error(ErrorPolicy::SkipInvalid)
+            .with_ids()
+            .run(rows(e2e, "ids"))
+    };
+    let report = load().await.expect("load runs");
+    let ids = report.ids.clone().expect("ids were asked for");
+    assert_eq!(ids.len(), 3000);
+    let missing: Vec<usize> = (0..ids.len()).filter(|&i| ids[i].is_none()).collect();
+    assert_eq!(missing, BAD.to_vec(), "exactly the refused rows have none");
+    let landed: Vec<Id<Lead>> = ids.iter().flatten().map(|id| Id::new(id.get())).collect();
+    let names = names(&session, &landed).await;
+    assert_eq!(names.len(), 2995, "one record per row");
+    for (row, id) in ids.iter().enumerate() {
+        if let Some(id) = id {
+            assert_eq!(
+                names[&Id::new(id.get())],
+                format!("{} {row}", e2e.name("ids")),
+                "row {row}"
+            );
+        }
+    }
+
+    // Again: the known external ids update the same records, row by row.
+    let again = load().await.expect("second load runs");
+    assert_eq!(again.ids, Some(ids));
+
+    // Not asked for: not collected.
+    let plain = session
+        .loader("crm.lead", ["id", "name", "type"])
+        .chunk_size(500)
+        .on_error(ErrorPolicy::SkipInvalid)
+        .run(rows(e2e, "ids"))
+        .await
+        .expect("third load runs");
+    assert_eq!(plain.ids, None);
+
+    // A stopped import has ids for the rows it read: the first chunk's, none of which landed.
+    let stopped = session
+        .loader("crm.lead", ["id", "name", "type"])
+        .chunk_size(500)
+        .concurrency(1)
+        .with_ids()
+        .run(rows(e2e, "ids_stop"))
+        .await
+        .expect("stopped load runs");
+    assert!(stopped.stopped);
+    assert_eq!(stopped.ids, Some(vec![None; 500]));
+}
+
+/// A typed loader's ids are `Id<M>`, and skip rows refused on the client side (a value `load`
+/// cannot carry) as well as those the server refuses.
+async fn typed_ids_skip_rows_refused_before_and_by_the_server(e2e: &E2e) {
+    let session = e2e.session().await;
+    let (prefix, token) = (e2e.name("typed_ids"), e2e.token().to_owned());
+    let rows = (0..10).map(|i| {
+        let values = match i {
+            // No cell can hold a list.
+            4 => Lead::values()
+                .name(format!("{prefix} {i}"))
+                .raw("contact_name", Value::Array(vec![])),
+            // The required name is missing.
+            7 => Lead::values(),
+            _ => Lead::values().name(format!("{prefix} {i}")),
+        };
+        (format!("{token}.typed_ids_{i}"), values)
+    });
+    let report = session
+        .loader_for::<Lead>()
+        .chunk_size(3)
+        .concurrency(4)
+        .on_error(ErrorPolicy::SkipInvalid)
+        .with_ids()
+        .run(rows)
+        .await
+        .expect("typed load runs");
+    let failed: Vec<usize> = report.failed.iter().map(|e| e.row).collect();
+    assert_eq!(failed, [4, 7], "{:?}", report.failed);
+    let ids: Vec<Option<Id<Lead>>> = report.ids.expect("ids were asked for");
+    assert_eq!(ids.len(), 10);
+    let landed: Vec<Id<Lead>> = ids.iter().flatten().copied().collect();
+    let names = names(&session, &landed).await;
+    for (row, id) in ids.iter().enumerate() {
+        match id {
+            Some(id) => assert_eq!(names[id], format!("{prefix} {row}"), "row {row}"),
+            None => assert!(failed.contains(&row), "row {row} has no id"),
+        }
+    }
+}
+
+async fn ids_of_a_chunk_resent_after_a_lost_reply(e2e: &E2e) {
+    let server = e2e.embedded().expect("the embedded server");
+    let (url, stats) = support::proxy::start(server.addr().to_string(), ">load</", 1).await;
+    let session = support::login(&url, server).await;
+    let report = session
+        .loader("crm.lead", ["id", "name"])
+        .chunk_size(100)
+        .concurrency(2)
+        .count_updates(false)
+        .with_ids()
+        .run(plain_rows(e2e, "resent_ids", true, 300))
+        .await
+        .expect("load completes");
+    assert_eq!(stats.dropped.load(Ordering::SeqCst), 1);
+    assert_eq!(report.chunks_retried, 1);
+    assert!(report.is_complete(), "{:?}", report.failed);
+    let ids = report.ids.expect("ids were asked for");
+    let landed: Vec<Id<Lead>> = ids.iter().flatten().map(|id| Id::new(id.get())).collect();
+    assert_eq!(landed.len(), 300);
+    let names = names(&session, &landed).await;
+    assert_eq!(names.len(), 300, "one record per row, none twice");
+    for (row, id) in landed.iter().enumerate() {
+        assert_eq!(names[id], format!("{} {row}", e2e.name("resent_ids")));
+    }
 }
 
 /// Created and updated are counted per row: external ids the server knows update, new ones

@@ -64,16 +64,8 @@ async fn walkthrough_in_typed_form(e2e: &E2e) {
             ),
         ]
     };
-    let first = Lead::load(&session, rows(1000.0))
-        .await
-        .unwrap()
-        .into_result()
-        .unwrap();
-    let second = Lead::load(&session, rows(2000.0))
-        .await
-        .unwrap()
-        .into_result()
-        .unwrap();
+    let first = Lead::load(&session, rows(1000.0)).await.unwrap().unwrap();
+    let second = Lead::load(&session, rows(2000.0)).await.unwrap().unwrap();
     assert_eq!(first, second, "the second run updates the same records");
     let leads = Lead::read(&session, &second).await.unwrap();
     assert_eq!(leads.len(), 2);

@@ -1,9 +1,11 @@
-//! Rules across fields: one `id`, unique server names, field types the server can carry.
+//! Rules across fields: one `id`, unique server names, field types the server can carry, setter
+//! names free.
 
 use syn::Type;
+use syn::ext::IdentExt;
 
 use crate::attr::Ctxt;
-use crate::ir::Model;
+use crate::ir::{Field, Model};
 
 pub(crate) fn model(model: &Model<'_>, cx: &mut Ctxt) {
     unique_server_names(model, cx);
@@ -16,6 +18,20 @@ pub(crate) fn model(model: &Model<'_>, cx: &mut Ctxt) {
             );
         }
         field_type(field.ty, cx);
+        setter_name(field, cx);
+    }
+}
+
+/// The values builder has a `raw` method of its own, for fields the struct does not declare: a
+/// field's setter cannot take that name.
+fn setter_name(field: &Field<'_>, cx: &mut Ctxt) {
+    if field.is_writable() && field.ident.unraw() == "raw" {
+        cx.error(
+            field.ident.span(),
+            "a writable field cannot be named `raw`: its setter would clash with the values \
+             builder's `raw` method; name the Rust field differently and keep the server's name \
+             with `#[taskflow(rename = \"raw\")]`",
+        );
     }
 }
 

@@ -139,6 +139,10 @@ fn model_impl(m: &Model<'_>) -> TokenStream {
     );
     let fields_doc =
         format!("Field handles of `{model_name}` for typed domains (see [`{ident}::fields`]).");
+    let raw_doc = format!(
+        "Sets any field of `{model_name}` to a raw value, such as one the struct does not \
+         declare (`.raw(\"active\", false)`), replacing an earlier value."
+    );
     let inherent = inherent_impl(
         ident,
         vis,
@@ -153,17 +157,26 @@ fn model_impl(m: &Model<'_>) -> TokenStream {
         #[doc = #values_doc]
         #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::default::Default)]
         #[must_use]
-        #vis struct #values_ident(::taskflow_sdk::__private::ValueMap<#ident>);
+        #vis struct #values_ident(::taskflow_sdk::__private::WriteValues<#ident>);
 
         // A private model need not use every setter.
         #[automatically_derived]
         #[allow(dead_code)]
         impl #values_ident {
             #(#setters)*
+
+            #[doc = #raw_doc]
+            #vis fn raw(
+                self,
+                field: &::core::primitive::str,
+                value: impl ::core::convert::Into<::taskflow_sdk::__private::Value>,
+            ) -> Self {
+                Self(self.0.raw(field, value))
+            }
         }
 
         #[automatically_derived]
-        impl ::core::convert::From<#values_ident> for ::taskflow_sdk::__private::ValueMap<#ident> {
+        impl ::core::convert::From<#values_ident> for ::taskflow_sdk::__private::WriteValues<#ident> {
             fn from(values: #values_ident) -> Self {
                 values.0
             }
@@ -262,7 +275,7 @@ fn inherent_impl(
     let p = quote!(::taskflow_sdk::__private);
     let session = quote!(&#p::Session);
     let ids = quote!(&[#p::Id<Self>]);
-    let value_map = quote!(impl ::core::convert::Into<#p::ValueMap<Self>>);
+    let write_values = quote!(impl ::core::convert::Into<#p::WriteValues<Self>>);
     let doc = |what: &str| format!("{what} `{model_name}`. See `taskflow_sdk::model`.");
     let d_values = doc("Empty field values for create and write on");
     let d_fields = doc("Field handles for typed domains on");
@@ -277,7 +290,7 @@ fn inherent_impl(
     let d_name_get = doc("Display names (falling back to `display_name`) of");
     let d_name_search = doc("Finds records by display name on");
     let d_fields_get = doc("Describes the fields of");
-    let d_load = doc("Imports rows keyed by external id into");
+    let d_load = doc("Imports rows keyed by external id, all or nothing, in one call into");
     quote! {
         #[automatically_derived]
         #[allow(dead_code)]
@@ -293,12 +306,12 @@ fn inherent_impl(
             }
 
             #[doc = #d_create]
-            #vis async fn create(session: #session, values: #value_map) -> #p::Result<#p::Id<Self>> {
+            #vis async fn create(session: #session, values: #write_values) -> #p::Result<#p::Id<Self>> {
                 #p::model::create::<Self>(session, values).await
             }
 
             #[doc = #d_create_many]
-            #vis async fn create_many<__V: ::core::convert::Into<#p::ValueMap<Self>>>(
+            #vis async fn create_many<__V: ::core::convert::Into<#p::WriteValues<Self>>>(
                 session: #session,
                 values: impl ::core::iter::IntoIterator<Item = __V>,
             ) -> #p::Result<#p::Vec<#p::Id<Self>>> {
@@ -306,7 +319,7 @@ fn inherent_impl(
             }
 
             #[doc = #d_write]
-            #vis async fn write(session: #session, ids: #ids, values: #value_map) -> #p::Result<()> {
+            #vis async fn write(session: #session, ids: #ids, values: #write_values) -> #p::Result<()> {
                 #p::model::write::<Self>(session, ids, values).await
             }
 
@@ -368,10 +381,10 @@ fn inherent_impl(
             #vis async fn load<__X, __V>(
                 session: #session,
                 rows: impl ::core::iter::IntoIterator<Item = (__X, __V)>,
-            ) -> #p::Result<#p::model::LoadOutcome<Self>>
+            ) -> #p::Result<::core::result::Result<#p::Vec<#p::Id<Self>>, #p::Vec<#p::model::RowError>>>
             where
                 __X: ::core::convert::Into<#p::String>,
-                __V: ::core::convert::Into<#p::ValueMap<Self>>,
+                __V: ::core::convert::Into<#p::WriteValues<Self>>,
             {
                 #p::model::load::<Self, __X, __V>(session, rows).await
             }
@@ -390,8 +403,8 @@ fn model_fallback(input: &DeriveInput) -> TokenStream {
     let inherent = inherent_impl(
         ident,
         &input.vis,
-        quote!(#p::ValueMap<#ident>),
-        quote!(#p::ValueMap::new()),
+        quote!(#p::WriteValues<#ident>),
+        quote!(#p::WriteValues::new()),
         quote!(#p::NoFields),
         quote!(#p::NoFields),
         "",
@@ -401,7 +414,7 @@ fn model_fallback(input: &DeriveInput) -> TokenStream {
         impl #p::Model for #ident {
             const MODEL: &'static ::core::primitive::str = "";
             const FIELDS: &'static [&'static ::core::primitive::str] = &[];
-            type Values = #p::ValueMap<Self>;
+            type Values = #p::WriteValues<Self>;
             type Fields<__TaskflowRoot> = #p::NoFields;
 
             fn fields_at<__TaskflowRoot>(_prefix: &::core::primitive::str) -> #p::NoFields {

@@ -63,11 +63,12 @@ use proc_macro::TokenStream;
 ///     .partner_id(Id::new(1))
 ///     .tag_ids([Command::link(Id::new(2)), Command::create(Tag::values().name("Pilot"))])
 ///     .kind(LeadType::Opportunity)
-///     .clear_date_deadline();
-/// let map: taskflow_sdk::model::ValueMap<Lead> = values.into();
+///     .clear_date_deadline()
+///     .raw("active", true); // a field the struct does not declare
+/// let map: taskflow_sdk::WriteValues<Lead> = values.into();
 /// assert_eq!(
 ///     map.fields().collect::<Vec<_>>(),
-///     ["name", "partner_id", "tag_ids", "type", "date_deadline"]
+///     ["name", "partner_id", "tag_ids", "type", "date_deadline", "active"]
 /// );
 ///
 /// // Typed domains, following the many2one to the partner's name.
@@ -84,6 +85,8 @@ use proc_macro::TokenStream;
 ///   record decoding (errors name the model, record id and field).
 /// - `LeadValues`, the companion values type, from `Lead::values()`: one setter per writable field
 ///   and a `clear_<field>()` sending `false`; `id` and `#[taskflow(readonly)]` fields have none.
+///   `raw(field, value)` sets any field by its server name, one the struct does not declare
+///   included (so no writable field may be called `raw`).
 /// - `LeadFields`, from `Lead::fields()`: one domain handle per field.
 /// - Inherent shortcuts calling the generic operations of `taskflow_sdk::model`: `create`,
 ///   `create_many`, `write`, `read`, `unlink`, `search`, `search_read`, `search_count`,

@@ -24,7 +24,7 @@ use base64::Engine as _;
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeTuple, Serializer};
 
-use crate::model::{Model, ValueMap, WriteValue};
+use crate::model::{Model, WriteValue, WriteValues};
 use crate::xmlrpc::Value;
 
 // ---------------------------------------------------------------------------------------------
@@ -398,12 +398,12 @@ impl<M> Command<M> {
     }
 
     /// `(0, 0, values)`: creates a related record and links it.
-    pub fn create(values: impl Into<ValueMap<M>>) -> Self {
+    pub fn create(values: impl Into<WriteValues<M>>) -> Self {
         Self::from_raw(RawCommand::Create(values.into().into_entries()))
     }
 
     /// `(1, id, values)`: writes `values` to the related record `id`.
-    pub fn update(id: impl Into<Id<M>>, values: impl Into<ValueMap<M>>) -> Self {
+    pub fn update(id: impl Into<Id<M>>, values: impl Into<WriteValues<M>>) -> Self {
         Self::from_raw(RawCommand::Update(
             id.into().get(),
             values.into().into_entries(),
@@ -1000,7 +1000,7 @@ mod tests {
     #[test]
     fn commands_encode_as_the_server_tuples() {
         let commands: Vec<Command<Tag>> = vec![
-            Command::update(Id::new(1), ValueMap::new().raw("name", "x")),
+            Command::update(Id::new(1), WriteValues::new().raw("name", "x")),
             Command::delete(Id::new(2)),
             Command::unlink(Id::new(3)),
             Command::link(Id::new(4)),

@@ -85,6 +85,6 @@ pub use transport::{RetryCause, RetryPolicy};
 
 pub use domain::Domain;
 pub use fields::{Binary, Command, Date, DateTime, Id, Many2many, Many2one, One2many};
-pub use model::Model;
+pub use model::{Model, WriteValues};
 pub use selection::Selection;
 pub use taskflow_derive::{Selection, TaskflowModel};

@@ -27,8 +27,9 @@
 //! besides the failures any call is retried on, a chunk whose rows all carry an external id is
 //! sent again when its answer was lost, since loading it again updates the same records.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -36,9 +37,10 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{LoadMessage, Model, ValueMap, load_table};
+pub use crate::model::RowError;
+use crate::model::{LoadMessage, Model, WriteValues, load_table, log_warnings, refused_rows};
 use crate::xmlrpc::Value;
-use crate::{Kwargs, Result, Session};
+use crate::{Id, Kwargs, Result, Session};
 
 /// What to do when the server rejects rows of a chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -66,37 +68,9 @@ pub struct Progress {
     pub rows_per_sec: f64,
 }
 
-/// One row the server rejected (or that could not be sent).
-#[derive(Clone, Debug, PartialEq)]
+/// The outcome of an import into model `M` ([`Untyped`] for rows of cells).
 #[non_exhaustive]
-pub struct RowError {
-    /// Index of the row in the whole input, from 0.
-    pub row: usize,
-    /// Its external id, when the header has an `id` column.
-    pub external_id: Option<String>,
-    /// The field the server blamed, when it said.
-    pub field: Option<String>,
-    /// The server's message.
-    pub message: String,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "row {}", self.row)?;
-        if let Some(xid) = &self.external_id {
-            write!(f, " ({xid})")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ", field {field}")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// The outcome of an import.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct LoadReport {
+pub struct LoadReport<M = Untyped> {
     /// Rows the server accepted (created or updated a record).
     pub imported: u64,
     /// Rows that created a record; `None` when the loader could not tell (see
@@ -107,6 +81,10 @@ pub struct LoadReport {
     pub updated: Option<u64>,
     /// Rows that did not land, with the reason.
     pub failed: Vec<RowError>,
+    /// The record of each input row, by its index: `None` for a row that did not land. Only
+    /// collected when asked for ([`Loader::with_ids`]), else `None`. One entry per row read, so
+    /// shorter than the input when the import stopped ([`ErrorPolicy::Stop`]).
+    pub ids: Option<Vec<Option<Id<M>>>>,
     /// Chunks sent (not counting resends).
     pub chunks: u64,
     /// Chunks resent after a transport failure.
@@ -119,9 +97,82 @@ pub struct LoadReport {
     pub duration: Duration,
 }
 
+// By hand: derives would ask `M` (the model) for the traits, which only `Id<M>` needs and has.
+impl<M> Default for LoadReport<M> {
+    fn default() -> Self {
+        LoadReport {
+            imported: 0,
+            created: None,
+            updated: None,
+            failed: Vec::new(),
+            ids: None,
+            chunks: 0,
+            chunks_retried: 0,
+            not_imported: 0,
+            stopped: false,
+            duration: Duration::ZERO,
+        }
+    }
+}
+
+impl<M> Clone for LoadReport<M> {
+    fn clone(&self) -> Self {
+        LoadReport {
+            failed: self.failed.clone(),
+            ids: self.ids.clone(),
+            ..*self
+        }
+    }
+}
+
+impl<M> PartialEq for LoadReport<M> {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured, so that a new field cannot be left out.
+        let LoadReport {
+            imported,
+            created,
+            updated,
+            failed,
+            ids,
+            chunks,
+            chunks_retried,
+            not_imported,
+            stopped,
+            duration,
+        } = self;
+        *imported == other.imported
+            && *created == other.created
+            && *updated == other.updated
+            && *failed == other.failed
+            && *ids == other.ids
+            && *chunks == other.chunks
+            && *chunks_retried == other.chunks_retried
+            && *not_imported == other.not_imported
+            && *stopped == other.stopped
+            && *duration == other.duration
+    }
+}
+
+impl<M> fmt::Debug for LoadReport<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoadReport")
+            .field("imported", &self.imported)
+            .field("created", &self.created)
+            .field("updated", &self.updated)
+            .field("failed", &self.failed)
+            .field("ids", &self.ids)
+            .field("chunks", &self.chunks)
+            .field("chunks_retried", &self.chunks_retried)
+            .field("not_imported", &self.not_imported)
+            .field("stopped", &self.stopped)
+            .field("duration", &self.duration)
+            .finish()
+    }
+}
+
 /// One line: `99997 imported (99997 created, 0 updated), 3 failed, 20 chunks (0 resent) in
 /// 712.3ms`, with "created and updated unknown" where the loader could not tell.
-impl fmt::Display for LoadReport {
+impl<M> fmt::Display for LoadReport<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} imported (", self.imported)?;
         match (self.created, self.updated) {
@@ -147,7 +198,7 @@ impl fmt::Display for LoadReport {
     }
 }
 
-impl LoadReport {
+impl<M> LoadReport<M> {
     /// True when every row landed.
     pub fn is_complete(&self) -> bool {
         self.failed.is_empty() && !self.stopped
@@ -164,13 +215,21 @@ impl LoadReport {
     }
 }
 
-/// A row of cells for `load`, in header order.
+/// A row of cells for `load`, in header order: one element of the `data` argument, as the server
+/// calls it (`load(fields, data)`).
 ///
 /// Implemented for `Vec`s of strings and of [`Value`]s, and for references to rows, so rows
 /// the caller keeps (a table read into memory) load without being copied or given up.
 /// Implement it for your own row type to stream typed data without building intermediate
 /// vectors.
-pub trait LoadRow: Serialize + Send + Sync {
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a row of cells (`DataRow`) for an untyped loader",
+    label = "not a row of cells",
+    note = "rows of cells are `Vec<String>`, `Vec<Value>`, references to them, or your own \
+            `DataRow` type; `(external id, values)` pairs of a model go to \
+            `session.loader_for::<Model>()`"
+)]
+pub trait DataRow: Serialize + Send + Sync {
     /// The external id held in cell `column` (the header's `id` column), if it is non-empty text.
     fn external_id(&self, column: usize) -> Option<&str>;
 }
@@ -183,19 +242,19 @@ fn non_empty(s: &str) -> Option<&str> {
     (starts_plain || !s.trim().is_empty()).then_some(s)
 }
 
-impl<S: AsRef<str> + Serialize + Send + Sync> LoadRow for Vec<S> {
+impl<S: AsRef<str> + Serialize + Send + Sync> DataRow for Vec<S> {
     fn external_id(&self, column: usize) -> Option<&str> {
         self.get(column).and_then(|s| non_empty(s.as_ref()))
     }
 }
 
-impl<R: LoadRow + ?Sized> LoadRow for &R {
+impl<R: DataRow + ?Sized> DataRow for &R {
     fn external_id(&self, column: usize) -> Option<&str> {
         R::external_id(self, column)
     }
 }
 
-impl LoadRow for Vec<Value> {
+impl DataRow for Vec<Value> {
     fn external_id(&self, column: usize) -> Option<&str> {
         self.get(column).and_then(Value::as_str).and_then(non_empty)
     }
@@ -210,12 +269,13 @@ struct Columns {
 }
 
 impl Columns {
-    fn external_id<'r, R: LoadRow>(&self, row: &'r R) -> Option<&'r str> {
+    fn external_id<'r, R: DataRow>(&self, row: &'r R) -> Option<&'r str> {
         self.id.and_then(|c| row.external_id(c))
     }
 }
 
-/// Imports rows into one model with `load`. Build it with [`Session::loader`].
+/// Imports rows into one model with `load`: rows of cells with [`Session::loader`], typed rows
+/// of model `M` with [`Session::loader_for`].
 ///
 /// ```no_run
 /// # async fn run(session: taskflow_sdk::Session) -> taskflow_sdk::Result<()> {
@@ -232,8 +292,12 @@ impl Columns {
 /// println!("{} imported ({:?} created), {} failed", report.imported, report.created, report.failed.len());
 /// # Ok(()) }
 /// ```
+///
+/// The settings and the way chunks are sent, counted and resent are the same for both; only the
+/// rows differ. A typed loader, `Loader<Lead>`, takes `(external id, values)` pairs of its model
+/// (`Lead::values()...`), and rows of another model do not compile.
 #[must_use = "a Loader does nothing until `run` is awaited"]
-pub struct Loader {
+pub struct Loader<M = Untyped> {
     session: Session,
     model: String,
     /// The fixed header of untyped rows (typed rows bring a header per chunk).
@@ -246,9 +310,18 @@ pub struct Loader {
     /// Whether this run counts created and updated rows: asked for, allowed by the server, and
     /// no count refused since.
     counting: std::sync::atomic::AtomicBool,
+    /// Whether to collect the id of each row ([`LoadReport::ids`]).
+    with_ids: bool,
     progress: Option<ProgressFn>,
     claims: Claims,
+    rows: PhantomData<fn() -> M>,
 }
+
+/// The model parameter of a [`Loader`] of untyped rows, from [`Session::loader`]: rows of cells
+/// ([`DataRow`]) in the order of a header given up front, into a model named at run time. No
+/// value has this type.
+#[derive(Debug)]
+pub enum Untyped {}
 
 /// External ids named by chunks whose load has not finished, each with the chunk (its first row)
 /// that named it first. Chunks load side by side and the server applies them in any order: of
@@ -314,10 +387,11 @@ impl Drop for ClaimsRelease<'_> {
     }
 }
 
-impl fmt::Debug for Loader {
+impl<M> fmt::Debug for Loader<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Loader")
             .field("model", &self.model)
+            .field("rows", &std::any::type_name::<M>())
             .field("header", &self.header)
             .field("chunk_size", &self.chunk_size)
             .field("concurrency", &self.concurrency)
@@ -340,7 +414,7 @@ pub const DEFAULT_CHUNK_SIZE: usize = 5_000;
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
 impl Session {
-    /// A [`Loader`] importing rows with this `header` into `model`.
+    /// A [`Loader`] importing rows of cells with this `header` into `model`.
     ///
     /// A header column named `id` holds external ids (`module.name`; without a module the server
     /// files them under `__import__`), which makes the import repeatable: known ids update.
@@ -349,28 +423,16 @@ impl Session {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let header: Vec<String> = header.into_iter().map(Into::into).collect();
-        let id_column = header.iter().position(|h| h == "id");
-        Loader {
-            session: self.clone(),
-            model: model.to_owned(),
-            header: Arc::new(header),
-            id_column,
-            chunk_size: DEFAULT_CHUNK_SIZE,
-            concurrency: DEFAULT_CONCURRENCY,
-            policy: ErrorPolicy::default(),
-            count_updates: true,
-            counting: std::sync::atomic::AtomicBool::new(false),
-            progress: None,
-            claims: Claims::default(),
-        }
+        Loader::new(self, model, header.into_iter().map(Into::into).collect())
     }
-}
 
-impl Session {
-    /// A [`Loader`] for typed rows of model `M`: run it with [`Loader::run_typed`].
-    pub fn loader_for<M: Model>(&self) -> Loader {
-        self.loader(M::MODEL, std::iter::empty::<String>())
+    /// A [`Loader`] importing typed rows of model `M`: `(external id, values)` pairs, such as
+    /// `("crm_sync.lead_1", Lead::values().name("Lead 1"))`.
+    ///
+    /// Each chunk's header is the `id` column and the fields its rows set; relations go by
+    /// database id (`partner_id/.id`).
+    pub fn loader_for<M: Model>(&self) -> Loader<M> {
+        Loader::new(self, M::MODEL, Vec::new())
     }
 }
 
@@ -378,47 +440,52 @@ impl Session {
 /// (reported with their global index).
 fn typed_table<M>(
     base: usize,
-    rows: Vec<(String, ValueMap<M>)>,
+    rows: Vec<(String, WriteValues<M>)>,
 ) -> (crate::model::LoadTable, Vec<RowError>) {
     match load_table(&rows) {
         Ok(table) => (table, Vec::new()),
-        Err(messages) => {
-            let bad: HashMap<usize, &LoadMessage> = messages
-                .iter()
-                .filter_map(|m| m.record.map(|r| (r as usize, m)))
-                .collect();
-            let failed = bad
-                .iter()
-                .map(|(&local, m)| RowError {
-                    row: base + local,
-                    external_id: rows.get(local).map(|(xid, _)| xid.clone()),
-                    field: m.field.clone(),
-                    message: m.message.clone(),
-                })
-                .collect();
-            let good: Vec<(String, ValueMap<M>)> = rows
+        Err(refused) => {
+            let bad: HashSet<usize> = refused.iter().map(|e| e.row).collect();
+            let good: Vec<(String, WriteValues<M>)> = rows
                 .into_iter()
                 .enumerate()
-                .filter(|(i, _)| !bad.contains_key(i))
+                .filter(|(i, _)| !bad.contains(i))
                 .map(|(_, row)| row)
                 .collect();
             let table = load_table(&good).unwrap_or(crate::model::LoadTable {
                 columns: vec!["id".to_owned()],
                 rows: Vec::new(),
             });
+            let failed = refused
+                .into_iter()
+                .map(|e| RowError {
+                    row: base + e.row,
+                    ..e
+                })
+                .collect();
             (table, failed)
         }
     }
 }
 
-/// The server's answer to `load`.
+/// The server's answer to `load`, its ids read as `I`: `IgnoredAny` unless they are collected
+/// (the rows are counted from the chunk), so that they cost nothing when unused.
 #[derive(Deserialize, Debug)]
-struct LoadResult {
-    /// `false` when the chunk was rejected. The ids themselves are not needed (the rows are
-    /// counted from the chunk), so they are skipped rather than collected.
-    ids: Option<serde::de::IgnoredAny>,
+struct LoadResult<I> {
+    /// `false` when the chunk was rejected.
+    ids: Option<I>,
     #[serde(default)]
     messages: Vec<LoadMessage>,
+}
+
+impl LoadResult<serde::de::IgnoredAny> {
+    /// The same answer, without ids.
+    fn without_ids(self) -> LoadResult<Vec<i64>> {
+        LoadResult {
+            ids: self.ids.map(|_| Vec::new()),
+            messages: self.messages,
+        }
+    }
 }
 
 /// What became of one chunk.
@@ -429,11 +496,32 @@ struct ChunkOutcome {
     /// Of the imported rows, those that updated a record (while counting).
     updated: u64,
     failed: Vec<RowError>,
+    /// The id of each row of the chunk, when collected.
+    ids: Vec<Option<i64>>,
     retried: u64,
     rejected: bool,
 }
 
-impl Loader {
+impl<M> Loader<M> {
+    fn new(session: &Session, model: &str, header: Vec<String>) -> Loader<M> {
+        let id_column = header.iter().position(|h| h == "id");
+        Loader {
+            session: session.clone(),
+            model: model.to_owned(),
+            header: Arc::new(header),
+            id_column,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            concurrency: DEFAULT_CONCURRENCY,
+            policy: ErrorPolicy::default(),
+            count_updates: true,
+            counting: std::sync::atomic::AtomicBool::new(false),
+            with_ids: false,
+            progress: None,
+            claims: Claims::default(),
+            rows: PhantomData,
+        }
+    }
+
     /// Rows per `load` call (at least 1).
     pub fn chunk_size(mut self, rows: usize) -> Self {
         self.chunk_size = rows.max(1);
@@ -465,64 +553,46 @@ impl Loader {
         self
     }
 
-    /// Called after each chunk with the running totals.
-    pub fn progress(mut self, callback: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
-        self.progress = Some(Arc::new(callback));
-        self
-    }
-
-    /// Imports every row of `rows`, pulling only as many as the chunks in flight need.
-    pub async fn run<I>(self, rows: I) -> Result<LoadReport>
-    where
-        I: IntoIterator,
-        I::Item: LoadRow,
-    {
-        self.run_stream(stream::iter(rows)).await
-    }
-
-    /// Imports typed rows, `(external id, values)` pairs of model `M` (`Lead::values()...`), as
-    /// [`Loader::run`] does for untyped ones. Each chunk's header is the `id` column and the fields
-    /// its rows set; relations go by database id (`partner_id/.id`).
+    /// Collects the id of the record each row created or updated, by row: [`LoadReport::ids`].
+    ///
+    /// Off by default, since the ids of a large import take memory (a word per row) and are not
+    /// always needed; off, the loader skips them as it reads each answer.
     ///
     /// ```no_run
     /// # use taskflow_sdk::{Id, Session, TaskflowModel};
     /// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
     /// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
-    /// let rows = (0..10_000).map(|i| (format!("crm_sync.lead_{i}"), Lead::values().name(format!("Lead {i}"))));
-    /// let report = session.loader_for::<Lead>().run_typed(rows).await?;
-    /// assert!(report.is_complete());
+    /// let names = ["Lead 1", "Lead 2"];
+    /// let rows = names.iter().enumerate().map(|(i, name)| (format!("crm_sync.lead_{i}"), Lead::values().name(*name)));
+    /// let report = session.loader_for::<Lead>().with_ids().run(rows).await?;
+    /// for (name, id) in names.iter().zip(report.ids.unwrap_or_default()) {
+    ///     match id {
+    ///         Some(id) => println!("{name}: {id}"),
+    ///         None => println!("{name}: not imported"),
+    ///     }
+    /// }
     /// # Ok(()) }
     /// ```
-    pub async fn run_typed<M, I, X, V>(self, rows: I) -> Result<LoadReport>
+    pub fn with_ids(mut self) -> Self {
+        self.with_ids = true;
+        self
+    }
+
+    /// Called after each chunk with the running totals.
+    pub fn progress(mut self, callback: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(callback));
+        self
+    }
+}
+
+impl Loader<Untyped> {
+    /// Imports every row of `rows`, pulling only as many as the chunks in flight need.
+    pub async fn run<I>(self, rows: I) -> Result<LoadReport>
     where
-        M: Model,
-        I: IntoIterator<Item = (X, V)>,
-        X: Into<String>,
-        V: Into<ValueMap<M>>,
+        I: IntoIterator,
+        I::Item: DataRow,
     {
-        let started = Instant::now();
-        let this = Arc::new(self);
-        let chunk_size = this.chunk_size;
-        let typed = stream::iter(
-            rows.into_iter()
-                .map(|(xid, values)| (xid.into(), values.into())),
-        );
-        let chunks = typed.chunks(chunk_size).enumerate().map(
-            |(n, chunk): (usize, Vec<(String, ValueMap<M>)>)| {
-                let this = Arc::clone(&this);
-                async move {
-                    let base = n * chunk_size;
-                    let (table, failed) = typed_table(base, chunk);
-                    let columns = Columns {
-                        header: Arc::new(table.columns),
-                        id: Some(0),
-                    };
-                    this.send_chunk(base, &columns, table.rows, failed).await
-                }
-            },
-        );
-        this.prepare_counts(true).await?;
-        this.collect(started, true, chunks).await
+        self.run_stream(stream::iter(rows)).await
     }
 
     /// Imports every row of an async stream, pulling only as many as the chunks in flight need.
@@ -532,7 +602,7 @@ impl Loader {
     pub async fn run_stream<S>(self, rows: S) -> Result<LoadReport>
     where
         S: Stream,
-        S::Item: LoadRow,
+        S::Item: DataRow,
     {
         let started = Instant::now();
         let this = Arc::new(self);
@@ -548,16 +618,73 @@ impl Loader {
                     .await
             }
         });
-        let ids = this.id_column.is_some();
-        this.prepare_counts(ids).await?;
-        this.collect(started, ids, chunks).await
+        let external_ids = this.id_column.is_some();
+        this.prepare_counts(external_ids).await?;
+        this.collect(started, external_ids, chunks).await
+    }
+}
+
+impl<M: Model> Loader<M> {
+    /// Imports typed rows, `(external id, values of M)` pairs, pulling only as many as the chunks
+    /// in flight need.
+    ///
+    /// ```no_run
+    /// # use taskflow_sdk::{Id, Session, TaskflowModel};
+    /// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
+    /// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
+    /// let rows = (0..10_000).map(|i| (format!("crm_sync.lead_{i}"), Lead::values().name(format!("Lead {i}"))));
+    /// let report = session.loader_for::<Lead>().run(rows).await?;
+    /// assert!(report.is_complete());
+    /// # Ok(()) }
+    /// ```
+    pub async fn run<I, X, V>(self, rows: I) -> Result<LoadReport<M>>
+    where
+        I: IntoIterator<Item = (X, V)>,
+        X: Into<String>,
+        V: Into<WriteValues<M>>,
+    {
+        self.run_stream(stream::iter(rows)).await
     }
 
+    /// Imports typed rows from an async stream, as `run` does from an iterator.
+    ///
+    /// A fault that concerns the whole import (access denied, a field the model does not have)
+    /// ends it with that error; rejected rows are reported in the [`LoadReport`].
+    pub async fn run_stream<S, X, V>(self, rows: S) -> Result<LoadReport<M>>
+    where
+        S: Stream<Item = (X, V)>,
+        X: Into<String>,
+        V: Into<WriteValues<M>>,
+    {
+        let started = Instant::now();
+        let this = Arc::new(self);
+        let chunk_size = this.chunk_size;
+        let typed = rows.map(|(xid, values)| (xid.into(), values.into()));
+        let chunks = typed.chunks(chunk_size).enumerate().map(
+            |(n, chunk): (usize, Vec<(String, WriteValues<M>)>)| {
+                let this = Arc::clone(&this);
+                async move {
+                    let base = n * chunk_size;
+                    let (table, failed) = typed_table(base, chunk);
+                    let columns = Columns {
+                        header: Arc::new(table.columns),
+                        id: Some(0),
+                    };
+                    this.send_chunk(base, &columns, table.rows, failed).await
+                }
+            },
+        );
+        this.prepare_counts(true).await?;
+        this.collect(started, true, chunks).await
+    }
+}
+
+impl<M> Loader<M> {
     /// Decides whether this run counts created and updated rows: only when asked, when the rows
     /// carry external ids, and when the user may read them (`ir.model.data`), which the server
     /// answers without needing any right. A refusal is no error: the counts are then unknown.
-    async fn prepare_counts(&self, ids: bool) -> Result<()> {
-        let mut counting = self.count_updates && ids;
+    async fn prepare_counts(&self, external_ids: bool) -> Result<()> {
+        let mut counting = self.count_updates && external_ids;
         if counting {
             let allowed = self
                 .session
@@ -585,14 +712,16 @@ impl Loader {
     async fn collect<F>(
         &self,
         started: Instant,
-        ids: bool,
+        external_ids: bool,
         chunks: impl Stream<Item = F>,
-    ) -> Result<LoadReport>
+    ) -> Result<LoadReport<M>>
     where
         F: std::future::Future<Output = Result<ChunkOutcome>>,
     {
         let mut report = LoadReport::default();
         let mut updated = 0;
+        let mut ids: Vec<Option<Id<M>>> = Vec::new();
+        // In input order: `buffered` yields the chunks in the order they were made.
         let mut chunks = std::pin::pin!(chunks.buffered(self.concurrency));
         while let Some(outcome) = chunks.next().await {
             let outcome = outcome?;
@@ -602,6 +731,7 @@ impl Loader {
             report.chunks_retried += outcome.retried;
             report.not_imported += outcome.not_imported;
             report.failed.extend(outcome.failed);
+            ids.extend(outcome.ids.into_iter().map(|id| id.map(Id::new)));
             if let Some(callback) = &self.progress {
                 let elapsed = started.elapsed();
                 let done = report.imported;
@@ -618,7 +748,10 @@ impl Loader {
             }
         }
         report.failed.sort_by_key(|e| e.row);
-        if !ids {
+        if self.with_ids {
+            report.ids = Some(ids);
+        }
+        if !external_ids {
             // Without external ids every accepted row creates a record.
             (report.created, report.updated) = (Some(report.imported), Some(0));
         } else if self.counting.load(Ordering::Relaxed) {
@@ -631,7 +764,7 @@ impl Loader {
     /// Sends one chunk whose first row is row `base` of the input, resending it without bad rows
     /// or after transport failures as configured. `failed` holds rows already refused on the
     /// client side (typed rows that cannot be written as cells).
-    async fn send_chunk<R: LoadRow>(
+    async fn send_chunk<R: DataRow>(
         &self,
         base: usize,
         columns: &Columns,
@@ -643,6 +776,12 @@ impl Loader {
             chunk: base,
         };
         let mut outcome = ChunkOutcome {
+            // Every row of the chunk, those refused on the client side included.
+            ids: if self.with_ids {
+                vec![None; rows.len() + failed.len()]
+            } else {
+                Vec::new()
+            },
             failed,
             ..ChunkOutcome::default()
         };
@@ -683,9 +822,20 @@ impl Loader {
             } else {
                 0
             };
-            let result = self
-                .call_with_retries(&columns.header, &pending, idempotent, &mut outcome.retried)
-                .await;
+            let retried = &mut outcome.retried;
+            let result = if self.with_ids {
+                self.call_with_retries(&columns.header, &pending, idempotent, retried)
+                    .await
+            } else {
+                self.call_with_retries::<_, serde::de::IgnoredAny>(
+                    &columns.header,
+                    &pending,
+                    idempotent,
+                    retried,
+                )
+                .await
+                .map(LoadResult::without_ids)
+            };
             let result = match result {
                 Ok(result) => result,
                 Err(e) if e.is_transient() => {
@@ -712,56 +862,31 @@ impl Loader {
                 Err(e) => return Err(e),
             };
             match result.ids {
-                Some(_) => {
+                Some(ids) => {
+                    log_warnings(&self.model, &result.messages, |local| {
+                        indices.get(local).copied()
+                    });
+                    // One id per row sent, in order (empty unless collected).
+                    for (index, id) in indices.iter().zip(ids) {
+                        outcome.ids[index - base] = Some(id);
+                    }
                     outcome.updated += updates;
                     outcome.imported += pending.len() as u64;
                     return Ok(outcome);
                 }
                 None => {
                     outcome.rejected = true;
-                    let mut bad: HashMap<usize, &LoadMessage> = HashMap::new();
-                    for message in result.messages.iter().filter(|m| m.is_error()) {
-                        for local in message.covered_rows() {
-                            match usize::try_from(local) {
-                                Ok(local) if local < pending.len() => {
-                                    bad.entry(local).or_insert(message);
-                                }
-                                _ => break,
-                            }
-                        }
-                    }
-                    if bad.is_empty() {
-                        // Rejected without saying which rows: the whole chunk failed.
-                        let why = result
-                            .messages
-                            .first()
-                            .map(|m| m.message.clone())
-                            .filter(|m| !m.is_empty())
-                            .unwrap_or_else(|| "the server rejected the chunk".to_owned());
-                        for (row, index) in pending.iter().zip(&indices) {
-                            outcome.failed.push(RowError {
-                                row: *index,
-                                external_id: columns.external_id(row).map(str::to_owned),
-                                field: None,
-                                message: why.clone(),
-                            });
-                        }
-                        return Ok(outcome);
-                    }
+                    // A refusal that names no row refuses them all: nothing is left to resend.
+                    let bad = refused_rows(&result.messages, pending.len());
                     let mut keep_rows = Vec::with_capacity(pending.len() - bad.len());
                     let mut keep_indices = Vec::with_capacity(pending.len() - bad.len());
                     for (local, (row, index)) in pending.into_iter().zip(indices).enumerate() {
                         match bad.get(&local) {
-                            Some(message) => outcome.failed.push(RowError {
-                                row: index,
-                                external_id: columns.external_id(&row).map(str::to_owned),
-                                field: message.field.clone(),
-                                message: if message.message.is_empty() {
-                                    "rejected by the server".to_owned()
-                                } else {
-                                    message.message.clone()
-                                },
-                            }),
+                            Some(message) => outcome.failed.push(RowError::refused(
+                                index,
+                                columns.external_id(&row).map(str::to_owned),
+                                *message,
+                            )),
                             None => {
                                 keep_rows.push(row);
                                 keep_indices.push(index);
@@ -785,20 +910,20 @@ impl Loader {
 
     /// Loads one chunk, sending it again as the client's retry table says; `idempotent` chunks
     /// (every row with an external id) also when the answer was lost.
-    async fn call_with_retries<R: LoadRow>(
+    async fn call_with_retries<R: DataRow, I: serde::de::DeserializeOwned>(
         &self,
         header: &[String],
         rows: &[R],
         idempotent: bool,
         retried: &mut u64,
-    ) -> Result<LoadResult> {
+    ) -> Result<LoadResult<I>> {
         let policy = self.session.client().retry_policy().clone();
         let started = Instant::now();
         let mut retry = 0;
         loop {
             let result = self
                 .session
-                .execute_kw::<LoadResult>(&self.model, "load", (header, rows), Kwargs::new())
+                .execute_kw::<LoadResult<I>>(&self.model, "load", (header, rows), Kwargs::new())
                 .await;
             let Err(e) = &result else {
                 return result;
@@ -822,7 +947,7 @@ impl Loader {
     /// an external id within the rows (the first occurrence creates the record, the later ones
     /// update it), and ids another chunk in flight claimed first ([`Claims`]). One `search_count`
     /// per module for the rest, so the answer stays a number whatever the chunk size.
-    async fn count_updates_in<R: LoadRow>(
+    async fn count_updates_in<R: DataRow>(
         &self,
         chunk: usize,
         columns: &Columns,

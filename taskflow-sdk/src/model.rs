@@ -57,7 +57,7 @@ pub trait Model: for<'de> Deserialize<'de> + Sized + 'static {
     /// The server field names the struct reads, in declaration order (reads request exactly these).
     const FIELDS: &'static [&'static str];
     /// The companion values type used by create and write (`LeadValues` for `Lead`).
-    type Values: Into<ValueMap<Self>> + Default;
+    type Values: Into<WriteValues<Self>> + Default;
     /// The field handles for domains (`LeadFields<R>` for `Lead`), rooted at model `R`.
     type Fields<R>;
 
@@ -122,19 +122,20 @@ impl Serialize for WriteValue {
     }
 }
 
-/// Field values for create or write on model `M`: only the fields that were set are sent.
+/// Field values for create or write on model `M`, each a [`WriteValue`]: only the fields that
+/// were set are sent.
 ///
-/// The generated values type (`LeadValues`) wraps one with typed setters; [`ValueMap::raw`] sets
-/// a field the struct does not declare.
-pub struct ValueMap<M> {
+/// The generated values type (`LeadValues`) wraps one with typed setters, and with `raw` for a
+/// field the struct does not declare ([`WriteValues::raw`]).
+pub struct WriteValues<M> {
     entries: Vec<(String, WriteValue)>,
     model: PhantomData<fn() -> M>,
 }
 
-impl<M> ValueMap<M> {
+impl<M> WriteValues<M> {
     /// No values.
     pub fn new() -> Self {
-        ValueMap {
+        WriteValues {
             entries: Vec::new(),
             model: PhantomData,
         }
@@ -183,25 +184,25 @@ impl<M> ValueMap<M> {
     }
 }
 
-impl<M> Default for ValueMap<M> {
+impl<M> Default for WriteValues<M> {
     fn default() -> Self {
         Self::new()
     }
 }
-impl<M> Clone for ValueMap<M> {
+impl<M> Clone for WriteValues<M> {
     fn clone(&self) -> Self {
-        ValueMap {
+        WriteValues {
             entries: self.entries.clone(),
             model: PhantomData,
         }
     }
 }
-impl<M> PartialEq for ValueMap<M> {
+impl<M> PartialEq for WriteValues<M> {
     fn eq(&self, other: &Self) -> bool {
         self.entries == other.entries
     }
 }
-impl<M> fmt::Debug for ValueMap<M> {
+impl<M> fmt::Debug for WriteValues<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
             .entries(self.entries.iter().map(|(k, v)| (k, v)))
@@ -209,7 +210,7 @@ impl<M> fmt::Debug for ValueMap<M> {
     }
 }
 
-impl<M> Serialize for ValueMap<M> {
+impl<M> Serialize for WriteValues<M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Entries(&self.entries).serialize(serializer)
     }
@@ -450,7 +451,10 @@ fn ids_arg<M>(ids: &[Id<M>]) -> Vec<i64> {
 /// let id = Lead::create(session, Lead::values().name("New Lead")).await?;
 /// # Ok(()) }
 /// ```
-pub async fn create<M: Model>(session: &Session, values: impl Into<ValueMap<M>>) -> Result<Id<M>> {
+pub async fn create<M: Model>(
+    session: &Session,
+    values: impl Into<WriteValues<M>>,
+) -> Result<Id<M>> {
     let values = values.into();
     session
         .execute_kw(M::MODEL, "create", (values,), Kwargs::new())
@@ -467,11 +471,11 @@ pub async fn create<M: Model>(session: &Session, values: impl Into<ValueMap<M>>)
 /// assert_eq!(ids.len(), 2);
 /// # Ok(()) }
 /// ```
-pub async fn create_many<M: Model, V: Into<ValueMap<M>>>(
+pub async fn create_many<M: Model, V: Into<WriteValues<M>>>(
     session: &Session,
     values: impl IntoIterator<Item = V>,
 ) -> Result<Vec<Id<M>>> {
-    let values: Vec<ValueMap<M>> = values.into_iter().map(Into::into).collect();
+    let values: Vec<WriteValues<M>> = values.into_iter().map(Into::into).collect();
     if values.is_empty() {
         return Ok(Vec::new());
     }
@@ -492,7 +496,7 @@ pub async fn create_many<M: Model, V: Into<ValueMap<M>>>(
 pub async fn write<M: Model>(
     session: &Session,
     ids: &[Id<M>],
-    values: impl Into<ValueMap<M>>,
+    values: impl Into<WriteValues<M>>,
 ) -> Result<()> {
     let values = values.into();
     let _: bool = session
@@ -869,69 +873,93 @@ pub fn name_search<M: Model>(session: &Session, name: impl Into<String>) -> Name
 // ---------------------------------------------------------------------------------------------
 // load
 
-/// What `load` answered: the ids of the loaded rows, or the messages explaining why rows were
-/// refused (the server then loads nothing).
-#[derive(Debug)]
+/// One row that did not land: refused by the server, refused before sending (a value `load`
+/// cannot carry), or not delivered. [`load`] and the bulk [`Loader`](crate::load::Loader) both
+/// report refused rows this way.
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct LoadOutcome<M> {
-    /// The ids of the rows, in row order; `None` when the batch was refused.
-    pub ids: Option<Vec<Id<M>>>,
-    /// Per-row messages (errors, or warnings next to ids).
-    pub messages: Vec<LoadMessage>,
+pub struct RowError {
+    /// Index of the row in the input, from 0.
+    pub row: usize,
+    /// Its external id, when the rows have them.
+    pub external_id: Option<String>,
+    /// The server name of the field the server blamed, when it said.
+    pub field: Option<String>,
+    /// Why the row did not land, in the server's words when it gave them.
+    pub message: String,
 }
 
-impl<M> LoadOutcome<M> {
-    /// The ids, or the messages when the batch was refused.
-    pub fn into_result(self) -> std::result::Result<Vec<Id<M>>, Vec<LoadMessage>> {
-        match self.ids {
-            Some(ids) => Ok(ids),
-            None => Err(self.messages),
+impl RowError {
+    /// Row `row`, refused by `message` (or by a refusal that gave none).
+    pub(crate) fn refused(
+        row: usize,
+        external_id: Option<String>,
+        message: Option<&LoadMessage>,
+    ) -> RowError {
+        RowError {
+            row,
+            external_id,
+            field: message.and_then(|m| m.field.clone()),
+            message: match message {
+                Some(m) if !m.message.is_empty() => m.message.clone(),
+                _ => "rejected by the server".to_owned(),
+            },
         }
     }
 }
 
-/// One message of `load` about one row.
+/// `row 3 (crm_sync.lead_3), field type: Wrong value for type: 'x'`.
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "row {}", self.row)?;
+        if let Some(xid) = &self.external_id {
+            write!(f, " ({xid})")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for RowError {}
+
+/// One message of `load`'s answer, as the server sends it. Errors become [`RowError`]s;
+/// warnings, next to ids, refuse nothing and are logged.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LoadMessage {
+pub(crate) struct LoadMessage {
     /// `error` or `warning`.
     #[serde(rename = "type", default)]
-    pub kind: String,
+    pub(crate) kind: String,
     /// The server's text.
     #[serde(default)]
-    pub message: String,
+    pub(crate) message: String,
     /// The row index (from 0) in the batch.
     #[serde(default)]
-    pub record: Option<u64>,
+    pub(crate) record: Option<u64>,
     /// The rows (from 0) the message covers, when the server gives a range.
     #[serde(default)]
-    pub rows: Option<LoadRows>,
+    pub(crate) rows: Option<LoadRows>,
     /// The server name of the field concerned.
     #[serde(default)]
-    pub field: Option<String>,
-    /// The external id of the row (filled in by the client from `record`).
-    #[serde(skip)]
-    pub external_id: Option<String>,
+    pub(crate) field: Option<String>,
 }
 
 /// The `rows` range of a `load` message: `{'from': i, 'to': j}`, both included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LoadRows {
-    /// The first row.
-    pub from: u64,
-    /// The last row.
-    pub to: u64,
+pub(crate) struct LoadRows {
+    pub(crate) from: u64,
+    pub(crate) to: u64,
 }
 
 impl LoadMessage {
     /// Whether the message rejects its rows (warnings do not).
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.kind.is_empty() || self.kind == "error"
     }
 
     /// The rows (from 0, within the batch) the message is about: its range, else its record.
-    pub fn covered_rows(&self) -> std::ops::RangeInclusive<u64> {
+    pub(crate) fn covered_rows(&self) -> std::ops::RangeInclusive<u64> {
         match (self.rows, self.record) {
             (Some(rows), _) => rows.from..=rows.to.max(rows.from),
             (None, Some(record)) => record..=record,
@@ -941,18 +969,47 @@ impl LoadMessage {
     }
 }
 
-impl fmt::Display for LoadMessage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.kind)?;
-        if let Some(xid) = &self.external_id {
-            write!(f, " in row `{xid}`")?;
-        } else if let Some(record) = self.record {
-            write!(f, " in row {record}")?;
+/// The rows of a refused batch of `len` rows, each with the first error message naming it. A
+/// refusal that names no row refuses every row, with its first message if it has one.
+pub(crate) fn refused_rows(
+    messages: &[LoadMessage],
+    len: usize,
+) -> BTreeMap<usize, Option<&LoadMessage>> {
+    let mut refused = BTreeMap::new();
+    for message in messages.iter().filter(|m| m.is_error()) {
+        for row in message.covered_rows() {
+            match usize::try_from(row) {
+                Ok(row) if row < len => {
+                    refused.entry(row).or_insert(Some(message));
+                }
+                _ => break,
+            }
         }
-        if let Some(field) = &self.field {
-            write!(f, ", field `{field}`")?;
-        }
-        write!(f, ": {}", self.message)
+    }
+    if refused.is_empty() {
+        let why = messages.iter().find(|m| m.is_error()).or(messages.first());
+        refused.extend((0..len).map(|row| (row, why)));
+    }
+    refused
+}
+
+/// Logs the warnings of a batch the server accepted (they refuse nothing); `row` maps a row of
+/// the batch to the input's.
+pub(crate) fn log_warnings(
+    model: &str,
+    messages: &[LoadMessage],
+    row: impl Fn(usize) -> Option<usize>,
+) {
+    for message in messages.iter().filter(|m| !m.is_error()) {
+        let local = message.rows.map(|rows| rows.from).or(message.record);
+        tracing::warn!(
+            model,
+            row = local.and_then(|r| usize::try_from(r).ok()).and_then(&row),
+            field = message.field.as_deref(),
+            kind = %message.kind,
+            "load: {}",
+            message.message
+        );
     }
 }
 
@@ -965,7 +1022,14 @@ struct RawLoad<M> {
 }
 
 /// Imports rows keyed by external id (`module.name`; without a module, the server files it under
-/// `__import__`): a known external id updates its record, a new one creates one.
+/// `__import__`) in one `load` call: a known external id updates its record, a new one creates
+/// one.
+///
+/// As the server's `load`, all or nothing: the ids of every row, in row order, or the rows that
+/// were refused and why (and then nothing changed). The outer `Result` is the call's: it fails
+/// when the call does (a transport error, a fault for the whole batch, like an unknown field).
+/// For imports larger than one call, with per-row errors that do not stop the good rows, use
+/// the bulk [`Loader`](crate::load::Loader).
 ///
 /// Relations are sent by database id (`partner_id/.id`); x2many fields take [`Command::link`] and
 /// [`Command::set`] only, since an import cannot create or delete related records.
@@ -977,53 +1041,46 @@ struct RawLoad<M> {
 /// # use taskflow_sdk::{Id, Session, TaskflowModel};
 /// # #[derive(TaskflowModel)] #[taskflow(model = "crm.lead")] struct Lead { id: Id<Lead>, name: String }
 /// # async fn f(session: &Session) -> taskflow_sdk::Result<()> {
-/// let report = Lead::load(session, [
+/// let loaded = Lead::load(session, [
 ///     ("__import__.lead_1", Lead::values().name("Imported lead 1")),
 ///     ("__import__.lead_2", Lead::values().name("Imported lead 2")),
 /// ]).await?;
-/// match report.into_result() {
+/// match loaded {
 ///     Ok(ids) => println!("loaded {ids:?}"),
-///     Err(messages) => messages.iter().for_each(|m| eprintln!("{m}")),
+///     Err(refused) => refused.iter().for_each(|row| eprintln!("{row}")),
 /// }
 /// # Ok(()) }
 /// ```
-pub async fn load<M: Model, X: Into<String>, V: Into<ValueMap<M>>>(
+pub async fn load<M: Model, X: Into<String>, V: Into<WriteValues<M>>>(
     session: &Session,
     rows: impl IntoIterator<Item = (X, V)>,
-) -> Result<LoadOutcome<M>> {
-    let rows: Vec<(String, ValueMap<M>)> = rows
+) -> Result<std::result::Result<Vec<Id<M>>, Vec<RowError>>> {
+    let rows: Vec<(String, WriteValues<M>)> = rows
         .into_iter()
         .map(|(xid, values)| (xid.into(), values.into()))
         .collect();
     let table = match load_table(&rows) {
         Ok(table) => table,
-        Err(messages) => {
-            return Ok(LoadOutcome {
-                ids: None,
-                messages,
-            });
-        }
+        Err(refused) => return Ok(Err(refused)),
     };
     if table.rows.is_empty() {
-        return Ok(LoadOutcome {
-            ids: Some(Vec::new()),
-            messages: Vec::new(),
-        });
+        return Ok(Ok(Vec::new()));
     }
     let raw: RawLoad<M> = session
         .execute_kw(M::MODEL, "load", (table.columns, table.rows), Kwargs::new())
         .await?;
-    let mut messages = raw.messages;
-    for message in &mut messages {
-        message.external_id = message
-            .record
-            .and_then(|r| rows.get(r as usize))
-            .map(|(xid, _)| xid.clone());
+    match raw.ids {
+        Some(ids) => {
+            log_warnings(M::MODEL, &raw.messages, Some);
+            Ok(Ok(ids))
+        }
+        None => Ok(Err(refused_rows(&raw.messages, rows.len())
+            .into_iter()
+            .map(|(row, message)| {
+                RowError::refused(row, rows.get(row).map(|(xid, _)| xid.clone()), message)
+            })
+            .collect())),
     }
-    Ok(LoadOutcome {
-        ids: raw.ids,
-        messages,
-    })
 }
 
 /// `load`'s header and string cells, built from typed rows.
@@ -1033,11 +1090,11 @@ pub(crate) struct LoadTable {
     pub(crate) rows: Vec<Vec<String>>,
 }
 
-/// Turns typed rows into `load`'s string table, or the client-side messages for rows that
-/// cannot be imported.
+/// Turns typed rows into `load`'s string table, or the errors of the rows that cannot be
+/// imported.
 pub(crate) fn load_table<M>(
-    rows: &[(String, ValueMap<M>)],
-) -> std::result::Result<LoadTable, Vec<LoadMessage>> {
+    rows: &[(String, WriteValues<M>)],
+) -> std::result::Result<LoadTable, Vec<RowError>> {
     let mut fields: Vec<(&str, bool)> = Vec::new(); // (name, by database id)
     for (_, values) in rows {
         for (name, value) in &values.entries {
@@ -1048,7 +1105,7 @@ pub(crate) fn load_table<M>(
             }
         }
     }
-    let mut messages = Vec::new();
+    let mut refused = Vec::new();
     let mut table = Vec::with_capacity(rows.len());
     for (index, (xid, values)) in rows.iter().enumerate() {
         let mut row = Vec::with_capacity(fields.len() + 1);
@@ -1060,20 +1117,20 @@ pub(crate) fn load_table<M>(
             };
             match cell {
                 Ok(cell) => row.push(cell),
-                Err(problem) => messages.push(LoadMessage {
-                    kind: "error".to_owned(),
-                    message: problem,
-                    record: Some(index as u64),
-                    rows: None,
-                    field: Some((*name).to_owned()),
+                // One error per row, as the server gives: its first bad cell.
+                Err(_) if refused.last().is_some_and(|e: &RowError| e.row == index) => {}
+                Err(problem) => refused.push(RowError {
+                    row: index,
                     external_id: Some(xid.clone()),
+                    field: Some((*name).to_owned()),
+                    message: problem,
                 }),
             }
         }
         table.push(row);
     }
-    if !messages.is_empty() {
-        return Err(messages);
+    if !refused.is_empty() {
+        return Err(refused);
     }
     let mut columns = vec!["id".to_owned()];
     columns.extend(fields.iter().map(|(name, by_id)| {
@@ -1133,8 +1190,8 @@ mod tests {
     struct Tag;
 
     #[test]
-    fn value_map_sends_only_what_was_set_and_replaces() {
-        let mut values = ValueMap::<Tag>::new().raw("name", "a");
+    fn write_values_send_only_what_was_set_and_replace() {
+        let mut values = WriteValues::<Tag>::new().raw("name", "a");
         values.set("color", WriteValue::clear());
         values.set("name", WriteValue::plain("b".into()));
         assert_eq!(
@@ -1148,7 +1205,7 @@ mod tests {
 
     #[test]
     fn load_table_uses_database_id_columns_for_relations() {
-        let mut a = ValueMap::<Tag>::new()
+        let mut a = WriteValues::<Tag>::new()
             .raw("name", "A")
             .raw("probability", 1.5);
         a.set("partner_id", WriteValue::reference(7));
@@ -1159,7 +1216,9 @@ mod tests {
                 Command::<Tag>::link(Id::new(2)).raw().clone(),
             ]),
         );
-        let b = ValueMap::<Tag>::new().raw("name", "B").raw("active", false);
+        let b = WriteValues::<Tag>::new()
+            .raw("name", "B")
+            .raw("active", false);
         let table = load_table(&[("x.a".to_owned(), a), ("x.b".to_owned(), b)]).unwrap();
         assert_eq!(
             table.columns,
@@ -1176,17 +1235,73 @@ mod tests {
         assert_eq!(table.rows[1], ["x.b", "B", "", "", "", "0"]);
     }
 
+    fn message(kind: &str, record: Option<u64>, rows: Option<(u64, u64)>) -> LoadMessage {
+        LoadMessage {
+            kind: kind.to_owned(),
+            message: format!("{kind} {record:?} {rows:?}"),
+            record,
+            rows: rows.map(|(from, to)| LoadRows { from, to }),
+            field: Some("type".to_owned()),
+        }
+    }
+
+    #[test]
+    fn refused_rows_take_the_first_error_naming_them() {
+        let messages = [
+            message("warning", Some(0), None),
+            message("error", Some(1), Some((1, 2))),
+            message("error", Some(2), None),
+            // Past the batch: ignored.
+            message("error", Some(9), Some((9, 9))),
+        ];
+        let refused = refused_rows(&messages, 4);
+        let rows: Vec<(usize, &str)> = refused
+            .iter()
+            .map(|(&row, m)| (row, m.unwrap().message.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (1, "error Some(1) Some((1, 2))"),
+                (2, "error Some(1) Some((1, 2))")
+            ]
+        );
+        let error = RowError::refused(1, Some("x.b".to_owned()), refused[&1]);
+        assert_eq!(
+            error.to_string(),
+            "row 1 (x.b), field type: error Some(1) Some((1, 2))"
+        );
+    }
+
+    #[test]
+    fn a_refusal_naming_no_row_refuses_every_row() {
+        let messages = [message("warning", None, None), message("error", None, None)];
+        let refused = refused_rows(&messages, 3);
+        assert_eq!(refused.keys().copied().collect::<Vec<_>>(), [0, 1, 2]);
+        assert!(refused.values().all(|m| m.unwrap().kind == "error"));
+        let refused = refused_rows(&[], 2);
+        assert_eq!(refused.len(), 2);
+        let error = RowError::refused(0, None, refused[&0]);
+        assert_eq!(error.to_string(), "row 0: rejected by the server");
+    }
+
     #[test]
     fn load_table_refuses_commands_an_import_cannot_express() {
-        let mut a = ValueMap::<Tag>::new();
+        let mut a = WriteValues::<Tag>::new();
         a.set(
             "tag_ids",
             WriteValue::commands(vec![Command::<Tag>::delete(Id::new(1)).raw().clone()]),
         );
-        let messages = load_table(&[("x.a".to_owned(), a)]).unwrap_err();
-        assert_eq!(messages.len(), 1);
-        assert_eq!(messages[0].external_id.as_deref(), Some("x.a"));
-        assert_eq!(messages[0].field.as_deref(), Some("tag_ids"));
-        assert!(messages[0].to_string().contains("link, set and clear"));
+        // A second bad cell in the same row: still one error for the row.
+        a.set(
+            "partner_ids",
+            WriteValue::commands(vec![Command::<Tag>::delete(Id::new(2)).raw().clone()]),
+        );
+        let refused = load_table(&[("x.a".to_owned(), a)]).unwrap_err();
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].row, 0);
+        assert_eq!(refused[0].external_id.as_deref(), Some("x.a"));
+        assert_eq!(refused[0].field.as_deref(), Some("tag_ids"));
+        assert!(refused[0].to_string().contains("link, set and clear"));
     }
 }

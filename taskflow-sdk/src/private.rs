@@ -3,7 +3,7 @@
 pub use crate::domain::{Domain, Field};
 pub use crate::fields::{FieldValue, Id};
 pub use crate::model::{
-    self, Model, RecordCtx, RecordId, RecordSlots, ValueMap, WriteValue, assert_field,
+    self, Model, RecordCtx, RecordId, RecordSlots, WriteValue, WriteValues, assert_field,
     deserialize_record, fill_field, fill_id, take_field, write_field,
 };
 pub use crate::selection::{self, Selection};
