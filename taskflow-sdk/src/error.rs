@@ -623,6 +623,19 @@ impl fmt::Display for ErrorKind {
 }
 
 impl Error {
+    /// The error and its causes on one line, `outer: cause: root cause`, for the places that
+    /// keep a failure as text (a row of a bulk load).
+    pub(crate) fn with_causes(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = StdError::source(self);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
+    }
+
     pub(crate) fn builder(message: impl Into<String>, source: Option<BoxError>) -> Error {
         Error::Builder {
             message: message.into(),

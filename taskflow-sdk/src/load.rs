@@ -698,7 +698,10 @@ impl<M> Loader<M> {
             counting = match allowed {
                 Ok(allowed) => allowed,
                 Err(e) if e.is_fault() => {
-                    tracing::debug!(error = %e, "cannot tell created from updated rows");
+                    tracing::debug!(
+                        error = &e as &dyn std::error::Error,
+                        "cannot tell created from updated rows"
+                    );
                     false
                 }
                 Err(e) => return Err(e),
@@ -813,7 +816,10 @@ impl<M> Loader<M> {
                     Ok(updates) => updates,
                     Err(e) if e.fault_kind() == Some(crate::FaultKind::AccessError) => {
                         // Rights changed under the run: the counts are unknown, the rows load.
-                        tracing::debug!(error = %e, "cannot count updates any more");
+                        tracing::debug!(
+                            error = &e as &dyn std::error::Error,
+                            "cannot count updates any more"
+                        );
                         self.counting.store(false, Ordering::Relaxed);
                         0
                     }
@@ -841,11 +847,15 @@ impl<M> Loader<M> {
                 Err(e) if e.is_transient() => {
                     // The chunk could not be delivered (and was not, or no longer, retried).
                     let why = if idempotent {
-                        format!("not delivered within the retry deadline: {e}")
+                        format!(
+                            "not delivered within the retry deadline: {}",
+                            e.with_causes()
+                        )
                     } else {
                         format!(
                             "not delivered and not retried, since not every row has an external \
-                             id (a resend could duplicate records): {e}"
+                             id (a resend could duplicate records): {}",
+                            e.with_causes()
                         )
                     };
                     outcome.rejected = true;
@@ -937,7 +947,7 @@ impl<M> Loader<M> {
             };
             retry += 1;
             *retried += 1;
-            tracing::warn!(model = %self.model, retry, error = %e, "resending load chunk");
+            tracing::warn!(model = %self.model, retry, error = e as &dyn std::error::Error, "resending load chunk");
             tokio::time::sleep(delay).await;
         }
     }

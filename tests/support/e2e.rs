@@ -92,10 +92,9 @@ impl Run {
         ];
         for (login, settings) in logins {
             if let Some(login) = login {
-                login
-                    .sign_in(&target.url, &target.db)
-                    .await
-                    .map_err(|e| format!("{e}\n(the e2e tests sign in with {settings})"))?;
+                login.sign_in(&target.url, &target.db).await.map_err(|e| {
+                    format!("{}\n(the e2e tests sign in with {settings})", causes(&e))
+                })?;
             }
         }
         Ok(Run {
@@ -201,7 +200,7 @@ impl E2e {
         let user = self.user();
         user.sign_in(self.url(), self.db())
             .await
-            .unwrap_or_else(|e| panic!("{} signs in: {e}", user.login))
+            .unwrap_or_else(|e| panic!("{} signs in: {}", user.login, causes(&e)))
     }
 
     /// Signs in as the administrator (see [`E2e::admin`]).
@@ -210,7 +209,7 @@ impl E2e {
         admin
             .sign_in(self.url(), self.db())
             .await
-            .unwrap_or_else(|e| panic!("{} signs in: {e}", admin.login))
+            .unwrap_or_else(|e| panic!("{} signs in: {}", admin.login, causes(&e)))
     }
 
     /// The start of every record name of this trial, without `_` or `%`, so that it means itself
@@ -265,4 +264,16 @@ impl E2e {
         }
         Ok(())
     }
+}
+
+/// An error and its causes on one line: each layer prints only itself.
+pub fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
