@@ -939,6 +939,13 @@ macro_rules! x2many_field {
 
 x2many_field!(One2many, Many2many);
 
+// ---------------------------------------------------------------------------------------------
+// Field handles, for domains
+
+mod handle;
+
+pub use handle::Field;
+
 /// Field types that `like`/`ilike` apply to (text, and relations, matched on their display name).
 pub trait TextField {}
 impl TextField for String {}
