@@ -5,6 +5,11 @@
 //! [`Domain`] typed by the model it filters, so a partner domain cannot be passed to a lead search.
 //! [`Domain::leaf`] and [`Domain::raw`] cover what the handles do not.
 //!
+//! The handles' operators are named after diesel's: `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `like`,
+//! `ilike`, `not_like`, `not_ilike`, `eq_any` (`in`), `ne_all` (`not in`), `is_null` (`= False`),
+//! `is_not_null` (`!= False`) and `child_of`. This query language is the one place where an `is_*`
+//! method builds an expression instead of answering a `bool`.
+//!
 //! ```
 //! use taskflow_sdk::{Domain, Id, Many2one, TaskflowModel};
 //!

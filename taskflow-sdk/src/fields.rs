@@ -946,7 +946,8 @@ mod handle;
 
 pub use handle::Field;
 
-/// Field types that `like`/`ilike` apply to (text, and relations, matched on their display name).
+/// Field types that `like`, `ilike`, `not_like` and `not_ilike` apply to (text, and many2one
+/// relations, matched on their display name).
 pub trait TextField {}
 impl TextField for String {}
 impl<M> TextField for Many2one<M> {}
