@@ -157,6 +157,23 @@ impl<'de, M> Deserialize<'de> for Id<M> {
 /// A many2one value: the related record's id and its display name.
 ///
 /// Reads the server's `[id, "name"]` pair (or a bare id, with an empty name); writes its id.
+///
+/// Two many2one values are equal when they point at the same record: equality (and `Hash`)
+/// compare the id alone. The display name is what the server rendered at read time (it changes
+/// with the language, and is empty for [`Many2one::new`]), not part of the value, so
+/// `Some(Many2one::new(id))` equals what a read returns for that record.
+///
+/// ```
+/// # use taskflow_sdk::{Id, Many2one, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "res.partner")] struct Partner { id: Id<Partner> }
+/// let read: Many2one<Partner> = taskflow_sdk::xmlrpc::from_value(vec![
+///     taskflow_sdk::xmlrpc::Value::from(7),
+///     "Deco Addict".into(),
+/// ].into())?;
+/// assert_eq!(read, Many2one::new(Id::new(7)));
+/// assert_eq!(read.name, "Deco Addict");
+/// # Ok::<(), taskflow_sdk::xmlrpc::DecodeError>(())
+/// ```
 pub struct Many2one<M> {
     /// The related record.
     pub id: Id<M>,
@@ -182,12 +199,19 @@ impl<M> Clone for Many2one<M> {
         }
     }
 }
+/// By id alone: the display name is not compared (see [`Many2one`]).
 impl<M> PartialEq for Many2one<M> {
     fn eq(&self, other: &Self) -> bool {
-        self.id == other.id && self.name == other.name
+        self.id == other.id
     }
 }
 impl<M> Eq for Many2one<M> {}
+/// By id alone, as equality.
+impl<M> Hash for Many2one<M> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
 impl<M> fmt::Debug for Many2one<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Many2one({}, {:?})", self.id.id, self.name)
@@ -271,6 +295,14 @@ macro_rules! x2many {
                 &self.ids
             }
 
+            /// The ids sorted and without repeats: what equality and `Hash` compare.
+            fn id_set(&self) -> Vec<i64> {
+                let mut ids: Vec<i64> = self.ids.iter().map(|id| id.id).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            }
+
             /// Takes the ids out.
             pub fn into_ids(self) -> Vec<Id<M>> {
                 self.ids
@@ -287,12 +319,19 @@ macro_rules! x2many {
                 $name { ids: self.ids.clone() }
             }
         }
+        /// As sets of ids: order and repeats are ignored.
         impl<M> PartialEq for $name<M> {
             fn eq(&self, other: &Self) -> bool {
-                self.ids == other.ids
+                self.ids == other.ids || self.id_set() == other.id_set()
             }
         }
         impl<M> Eq for $name<M> {}
+        /// As a set of ids, as equality.
+        impl<M> Hash for $name<M> {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.id_set().hash(state);
+            }
+        }
         impl<M> fmt::Debug for $name<M> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(stringify!($name))?;
@@ -333,10 +372,26 @@ macro_rules! x2many {
 x2many!(
     /// A one2many value: the ids of the records pointing back at this one. Written with
     /// [`Command`]s.
+    ///
+    /// Equal (and hashed) as a set of ids: the server's order is kept by [`ids`](Self::ids) but
+    /// is not part of the value, as it follows the related model's default order, which a
+    /// write or another language can change.
     One2many
 );
 x2many!(
     /// A many2many value: the ids of the related records. Written with [`Command`]s.
+    ///
+    /// Equal (and hashed) as a set of ids: the server's order is kept by [`ids`](Self::ids) but
+    /// is not part of the value, as it follows the related model's default order, which a
+    /// write or another language can change.
+    ///
+    /// ```
+    /// # use taskflow_sdk::{Id, Many2many, TaskflowModel};
+    /// # #[derive(TaskflowModel)] #[taskflow(model = "crm.tag")] struct Tag { id: Id<Tag> }
+    /// let read: Many2many<Tag> = vec![Id::new(2), Id::new(1)].into();
+    /// assert_eq!(read, Many2many::new(vec![Id::new(1), Id::new(2)]));
+    /// assert_eq!(read.ids(), [Id::new(2), Id::new(1)]);
+    /// ```
     Many2many
 );
 
@@ -973,6 +1028,10 @@ impl<T: Relational> Relational for Option<T> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+    use std::collections::hash_map::RandomState;
+    use std::hash::BuildHasher;
+
     use super::*;
     use crate::xmlrpc::{from_value, to_value};
 
@@ -1003,6 +1062,39 @@ mod tests {
         );
         let triple = Value::Array(vec![Value::Int(1), "a".into(), "b".into()]);
         assert!(from_value::<Many2one<Tag>>(triple).is_err());
+    }
+
+    #[test]
+    fn many2one_equality_is_by_id_alone() {
+        let read: Many2one<Tag> =
+            from_value(Value::Array(vec![Value::Int(1), "YourCompany".into()])).unwrap();
+        let new = Many2one::new(Id::new(1));
+        assert_eq!(read, new);
+        assert_eq!(Some(new.clone()), Some(read.clone()));
+        assert_ne!(read, Many2one::new(Id::new(2)));
+        let state = RandomState::new();
+        assert_eq!(state.hash_one(&read), state.hash_one(&new));
+        let set: HashSet<Many2one<Tag>> = [read, new].into_iter().collect();
+        assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn x2many_equality_is_as_sets_of_ids() {
+        let ids = |raw: &[i64]| raw.iter().copied().map(Id::new).collect::<Vec<Id<Tag>>>();
+        let a = Many2many::new(ids(&[3, 1, 2]));
+        let b = Many2many::new(ids(&[1, 2, 3]));
+        assert_eq!(a, b);
+        assert_eq!(a, Many2many::new(ids(&[1, 2, 3, 1])));
+        assert_ne!(a, Many2many::new(ids(&[1, 2])));
+        assert_ne!(a, Many2many::new(ids(&[1, 2, 4])));
+        assert_eq!(Many2many::<Tag>::default(), Many2many::new(Vec::new()));
+        // The server's order is still what the value shows.
+        assert_eq!(a.ids(), ids(&[3, 1, 2]).as_slice());
+        let state = RandomState::new();
+        assert_eq!(state.hash_one(&a), state.hash_one(&b));
+        let c = One2many::new(ids(&[5, 4]));
+        assert_eq!(c, One2many::new(ids(&[4, 5])));
+        assert_eq!(state.hash_one(&c), state.hash_one(&One2many::new(ids(&[4, 5, 4]))));
     }
 
     #[test]
