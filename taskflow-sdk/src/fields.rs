@@ -64,6 +64,60 @@ impl<M> Id<M> {
     }
 }
 
+impl<M: Model> Id<M> {
+    /// The same record's id, typed by `N`, another struct bound to the same server model: two
+    /// views of `crm.lead` (a full `Lead` and a `LeadSummary` that reads fewer fields) name the
+    /// same records.
+    ///
+    /// The models are compared when the program is built: a cast between structs of different
+    /// models (`M::MODEL` and `N::MODEL` differ) fails to compile, with "`Id::cast` between
+    /// structs of different models". The check runs where code is generated (`cargo build`,
+    /// `cargo test`, `cargo run`), not under `cargo check`, so an editor relying on `cargo check`
+    /// shows it only after a build; every cast that can run has been checked.
+    ///
+    /// ```
+    /// use taskflow_sdk::{Id, TaskflowModel};
+    ///
+    /// #[derive(TaskflowModel)]
+    /// #[taskflow(model = "crm.lead")]
+    /// struct Lead { id: Id<Lead>, name: String, expected_revenue: f64 }
+    ///
+    /// #[derive(TaskflowModel)]
+    /// #[taskflow(model = "crm.lead")]
+    /// struct LeadSummary { id: Id<LeadSummary>, name: String }
+    ///
+    /// let summary: Id<LeadSummary> = Id::new(45);
+    /// let lead: Id<Lead> = summary.cast();
+    /// assert_eq!(lead.get(), 45);
+    /// ```
+    pub const fn cast<N: Model>(self) -> Id<N> {
+        const {
+            assert!(
+                same_model(M::MODEL, N::MODEL),
+                "`Id::cast` between structs of different models: their `Model::MODEL` differ, \
+                 so an id of one names no record of the other"
+            )
+        };
+        Id::new(self.id)
+    }
+}
+
+/// `a == b`, at compile time (`str` equality is not a `const fn`).
+const fn same_model(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 impl<M> Clone for Id<M> {
     fn clone(&self) -> Self {
         *self
@@ -1045,6 +1099,15 @@ mod tests {
         let err = from_value::<Id<Tag>>("seventy".into()).unwrap_err();
         assert!(err.to_string().contains("record id"), "{err}");
         assert!(from_value::<Id<Tag>>(Value::Double(7.5)).is_err());
+    }
+
+    #[test]
+    fn same_model_compares_whole_names() {
+        assert!(same_model("crm.lead", "crm.lead"));
+        assert!(same_model("", ""));
+        assert!(!same_model("crm.lead", "crm.leads"));
+        assert!(!same_model("crm.lead", "crm.tead"));
+        assert!(!same_model("crm.lead", ""));
     }
 
     #[test]
