@@ -609,7 +609,7 @@ impl<M> Serialize for Command<M> {
 // ---------------------------------------------------------------------------------------------
 // Date, DateTime, Binary
 
-/// Why a date, date-time or selection key was refused.
+/// Why a date, a date-time or base64 binary content was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     message: String,
