@@ -1157,7 +1157,10 @@ mod tests {
         assert_eq!(state.hash_one(&a), state.hash_one(&b));
         let c = One2many::new(ids(&[5, 4]));
         assert_eq!(c, One2many::new(ids(&[4, 5])));
-        assert_eq!(state.hash_one(&c), state.hash_one(&One2many::new(ids(&[4, 5, 4]))));
+        assert_eq!(
+            state.hash_one(&c),
+            state.hash_one(&One2many::new(ids(&[4, 5, 4])))
+        );
     }
 
     #[test]
