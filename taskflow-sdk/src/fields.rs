@@ -1159,7 +1159,7 @@ mod tests {
         assert_eq!(c, One2many::new(ids(&[4, 5])));
         assert_eq!(
             state.hash_one(&c),
-            state.hash_one(&One2many::new(ids(&[4, 5, 4])))
+            state.hash_one(One2many::new(ids(&[4, 5, 4])))
         );
     }
 
