@@ -330,14 +330,20 @@ async fn typed_domains_run_on_the_server(e2e: &E2e) {
         ids(ours() & f.partner_id.related().name.ilike("deco")).await,
         [a]
     );
-    assert_eq!(ids(ours() & f.partner_id.is_set()).await, [a]);
-    assert_eq!(ids(ours() & !f.partner_id.is_set()).await, [b, c]);
+    assert_eq!(ids(ours() & f.partner_id.is_not_null()).await, [a]);
+    assert_eq!(ids(ours() & !f.partner_id.is_not_null()).await, [b, c]);
+    assert_eq!(ids(ours() & f.partner_id.is_null()).await, [b, c]);
+    assert_eq!(ids(ours() & f.partner_id.child_of(deco)).await, [a]);
     assert_eq!(
         ids(ours() & (f.id.eq(a) | f.kind.eq(LeadType::Lead))).await,
         [a, c]
     );
-    assert_eq!(ids(ours() & f.id.in_([b, c])).await, [b, c]);
-    assert_eq!(ids(ours() & f.id.not_in([b, c])).await, [a]);
+    assert_eq!(ids(ours() & f.id.eq_any([b, c])).await, [b, c]);
+    assert_eq!(ids(ours() & f.id.ne_all([b, c])).await, [a]);
+    assert_eq!(
+        ids(ours() & f.name.not_like(e2e.name("E2E domain B"))).await,
+        [a, c]
+    );
     assert_eq!(
         ids(ours() & f.name.ne(e2e.name("E2E domain B"))).await,
         [a, c]

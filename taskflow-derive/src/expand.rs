@@ -531,6 +531,8 @@ fn selection_impl(ident: &Ident, variants: &[(Ident, String)]) -> TokenStream {
     let from_key = variants
         .iter()
         .map(|(v, k)| quote!(#k => ::core::option::Option::Some(Self::#v)));
+    // `key` and `from_key` are the trait's only: inherent copies would clash with the user's own
+    // methods of those names.
     quote! {
         #[automatically_derived]
         impl #p::Selection for #ident {
@@ -548,19 +550,6 @@ fn selection_impl(ident: &Ident, variants: &[(Ident, String)]) -> TokenStream {
                     #(#from_key,)*
                     _ => ::core::option::Option::None,
                 }
-            }
-        }
-
-        #[automatically_derived]
-        impl #ident {
-            /// The server key of this variant.
-            pub fn key(&self) -> &'static ::core::primitive::str {
-                <Self as #p::Selection>::key(self)
-            }
-
-            /// The variant of a server key, if there is one.
-            pub fn from_key(key: &::core::primitive::str) -> ::core::option::Option<Self> {
-                <Self as #p::Selection>::from_key(key)
             }
         }
 

@@ -122,6 +122,10 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 /// Each variant's key is its name in snake_case, or `#[taskflow(rename = "key")]`. Reading a key
 /// the enum does not know fails with an error naming the enum and listing its keys.
 ///
+/// It implements the `taskflow_sdk::Selection` trait, which carries `key` and `from_key`, and adds
+/// no inherent methods, so the enum is free to have its own. `use taskflow_sdk::Selection` brings
+/// both the derive and the trait into scope.
+///
 /// ```
 /// use taskflow_sdk::Selection;
 ///

@@ -1,8 +1,12 @@
-//! Every user-facing error of the derives, with its message checked in (`ui/fail/*.stderr`).
+//! Every user-facing error of the derives and of the typed API around them, with its message
+//! checked in (`ui/fail/*.stderr`), and programs they must accept (`ui/pass/*.rs`, built and run).
 //! Regenerate with `TRYBUILD=overwrite cargo test -p taskflow-derive --test ui`, then read them.
 
 #[test]
 fn ui() {
     let t = trybuild::TestCases::new();
+    // With pass cases present, trybuild builds every case instead of only checking it, which
+    // errors found when code is generated need (the model comparison of `Id::cast`): keep one.
+    t.pass("tests/ui/pass/*.rs");
     t.compile_fail("tests/ui/fail/*.rs");
 }

@@ -1,9 +1,14 @@
 //! Typed search domains, rendered to the server's prefix notation.
 //!
-//! Build leaves from the field handles the derive generates (`Lead::fields()`), combine them with
-//! `&`, `|` and `!`; the result is a [`Domain`] typed by the model it filters, so a partner domain
-//! cannot be passed to a lead search. [`Domain::leaf`] and [`Domain::raw`] cover what the handles
-//! do not.
+//! Build leaves from the field handles the derive generates (`Lead::fields()`, each a
+//! [`fields::Field`](crate::fields::Field)), combine them with `&`, `|` and `!`; the result is a
+//! [`Domain`] typed by the model it filters, so a partner domain cannot be passed to a lead search.
+//! [`Domain::leaf`] and [`Domain::raw`] cover what the handles do not.
+//!
+//! The handles' operators are named after diesel's: `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `like`,
+//! `ilike`, `not_like`, `not_ilike`, `eq_any` (`in`), `ne_all` (`not in`), `is_null` (`= False`),
+//! `is_not_null` (`!= False`) and `child_of`. This query language is the one place where an `is_*`
+//! method builds an expression instead of answering a `bool`.
 //!
 //! ```
 //! use taskflow_sdk::{Domain, Id, Many2one, TaskflowModel};
@@ -25,15 +30,12 @@
 //! );
 //! ```
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{BitAnd, BitOr, Not};
 
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
-use crate::fields::{FieldValue, Relational, TextField};
-use crate::model::Model;
 use crate::xmlrpc::Value;
 
 /// A search domain on model `M`, in the server's prefix notation.
@@ -252,168 +254,27 @@ impl<M> Serialize for Domain<M> {
     }
 }
 
-/// A handle on field `T` of a model, for domains on the root model `R` (`Lead::fields().name`).
-///
-/// The comparison methods take the field's operand type: a string for text, a number for numeric
-/// fields, an [`Id`](crate::Id) for relations, the enum for selections.
-pub struct Field<R, T> {
-    path: Cow<'static, str>,
-    marker: PhantomData<fn() -> (R, T)>,
-}
-
-impl<R, T> Field<R, T> {
-    /// The handle of `name` under `prefix` (`"partner_id."`, or `""` for the model's own field).
-    pub fn new(prefix: &str, name: &'static str) -> Self {
-        let path = if prefix.is_empty() {
-            Cow::Borrowed(name)
-        } else {
-            Cow::Owned(format!("{prefix}{name}"))
-        };
-        Field {
-            path,
-            marker: PhantomData,
-        }
-    }
-
-    /// The dotted path sent to the server (`"partner_id.name"`).
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
-
-impl<R, T> Clone for Field<R, T> {
-    fn clone(&self) -> Self {
-        Field {
-            path: self.path.clone(),
-            marker: PhantomData,
-        }
-    }
-}
-
-impl<R, T> fmt::Debug for Field<R, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Field({})", self.path)
-    }
-}
-
-impl<R, T: FieldValue> Field<R, T> {
-    fn compare(&self, operator: &str, value: T::Operand) -> Domain<R> {
-        Domain::leaf(self.path.as_ref(), operator, T::operand_value(value))
-    }
-
-    fn compare_list(
-        &self,
-        operator: &str,
-        values: impl IntoIterator<Item = impl Into<T::Operand>>,
-    ) -> Domain<R> {
-        let list = values
-            .into_iter()
-            .map(|v| T::operand_value(v.into()))
-            .collect();
-        Domain::leaf(self.path.as_ref(), operator, Value::Array(list))
-    }
-
-    /// `field = value`
-    pub fn eq(&self, value: impl Into<T::Operand>) -> Domain<R> {
-        self.compare("=", value.into())
-    }
-
-    /// `field != value`
-    pub fn ne(&self, value: impl Into<T::Operand>) -> Domain<R> {
-        self.compare("!=", value.into())
-    }
-
-    /// `field < value`
-    pub fn lt(&self, value: impl Into<T::Operand>) -> Domain<R> {
-        self.compare("<", value.into())
-    }
-
-    /// `field <= value`
-    pub fn le(&self, value: impl Into<T::Operand>) -> Domain<R> {
-        self.compare("<=", value.into())
-    }
-
-    /// `field > value`
-    pub fn gt(&self, value: impl Into<T::Operand>) -> Domain<R> {
-        self.compare(">", value.into())
-    }
-
-    /// `field >= value`
-    pub fn ge(&self, value: impl Into<T::Operand>) -> Domain<R> {
-        self.compare(">=", value.into())
-    }
-
-    /// `field in [values]`
-    pub fn in_(&self, values: impl IntoIterator<Item = impl Into<T::Operand>>) -> Domain<R> {
-        self.compare_list("in", values)
-    }
-
-    /// `field not in [values]`
-    pub fn not_in(&self, values: impl IntoIterator<Item = impl Into<T::Operand>>) -> Domain<R> {
-        self.compare_list("not in", values)
-    }
-
-    /// `field != False`: the field has a value.
-    pub fn is_set(&self) -> Domain<R> {
-        Domain::leaf(self.path.as_ref(), "!=", false)
-    }
-
-    /// `field = False`: the field is empty.
-    pub fn is_empty(&self) -> Domain<R> {
-        Domain::leaf(self.path.as_ref(), "=", false)
-    }
-}
-
-impl<R, T: TextField> Field<R, T> {
-    /// `field like pattern` (case-sensitive, the server adds the `%` wildcards).
-    pub fn like(&self, pattern: impl Into<String>) -> Domain<R> {
-        Domain::leaf(self.path.as_ref(), "like", pattern.into())
-    }
-
-    /// `field ilike pattern` (case-insensitive, the server adds the `%` wildcards).
-    pub fn ilike(&self, pattern: impl Into<String>) -> Domain<R> {
-        Domain::leaf(self.path.as_ref(), "ilike", pattern.into())
-    }
-
-    /// `field not ilike pattern`.
-    pub fn not_ilike(&self, pattern: impl Into<String>) -> Domain<R> {
-        Domain::leaf(self.path.as_ref(), "not ilike", pattern.into())
-    }
-}
-
-impl<R, T: Relational> Field<R, T> {
-    /// The related model's field handles, reached through this field (`partner_id.name`).
-    pub fn related(&self) -> <T::Target as Model>::Fields<R> {
-        T::Target::fields_at(&format!("{}.", self.path))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fields::{Id, Many2many};
 
     struct Lead;
-    struct Tag;
 
     #[test]
     fn operators_render_prefix_notation() {
-        let name = Field::<Lead, String>::new("", "name");
-        let revenue = Field::<Lead, f64>::new("", "expected_revenue");
-        let tags = Field::<Lead, Many2many<Tag>>::new("", "tag_ids");
-        let d = name.eq("a") | (revenue.ge(1.0) & !tags.in_([Id::new(1), Id::new(2)]));
+        let d = Domain::<Lead>::leaf("name", "=", "a")
+            | (Domain::leaf("expected_revenue", ">=", 1.0)
+                & !Domain::leaf("tag_ids", "in", vec![1, 2]));
         assert_eq!(
             d.to_string(),
             r#"["|", ["name", "=", "a"], "&", ["expected_revenue", ">=", 1.0], "!", ["tag_ids", "in", [1, 2]]]"#
         );
-        let d = name.ne("x") & tags.not_in([Id::new(3)]) & revenue.lt(2.0);
+        let d = Domain::<Lead>::leaf("name", "!=", "x")
+            & Domain::leaf("tag_ids", "not in", vec![3])
+            & Domain::leaf("expected_revenue", "<", 2.0);
         assert_eq!(
             d.to_string(),
             r#"["&", "&", ["name", "!=", "x"], ["tag_ids", "not in", [3]], ["expected_revenue", "<", 2.0]]"#
-        );
-        assert_eq!(
-            (revenue.le(1.0) & name.like("A")).to_string(),
-            r#"["&", ["expected_revenue", "<=", 1.0], ["name", "like", "A"]]"#
         );
     }
 
@@ -441,14 +302,12 @@ mod tests {
 
     #[test]
     fn empty_domain_is_neutral_for_and_absorbing_for_or() {
-        let name = Field::<Lead, String>::new("", "name");
-        assert_eq!(Domain::all() & name.eq("a"), name.eq("a"));
-        assert!((name.eq("a") | Domain::all()).is_all());
+        let name_a = || Domain::<Lead>::leaf("name", "=", "a");
+        assert_eq!(Domain::all() & name_a(), name_a());
+        assert!((name_a() | Domain::all()).is_all());
         assert_eq!(
             (!Domain::<Lead>::all()).to_string(),
             r#"[["id", "=", False]]"#
         );
-        assert_eq!(name.is_set().to_string(), r#"[["name", "!=", False]]"#);
-        assert_eq!(name.is_empty().to_string(), r#"[["name", "=", False]]"#);
     }
 }

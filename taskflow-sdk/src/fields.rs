@@ -64,6 +64,60 @@ impl<M> Id<M> {
     }
 }
 
+impl<M: Model> Id<M> {
+    /// The same record's id, typed by `N`, another struct bound to the same server model: two
+    /// views of `crm.lead` (a full `Lead` and a `LeadSummary` that reads fewer fields) name the
+    /// same records.
+    ///
+    /// The models are compared when the program is built: a cast between structs of different
+    /// models (`M::MODEL` and `N::MODEL` differ) fails to compile, with "`Id::cast` between
+    /// structs of different models". The check runs where code is generated (`cargo build`,
+    /// `cargo test`, `cargo run`), not under `cargo check`, so an editor relying on `cargo check`
+    /// shows it only after a build; every cast that can run has been checked.
+    ///
+    /// ```
+    /// use taskflow_sdk::{Id, TaskflowModel};
+    ///
+    /// #[derive(TaskflowModel)]
+    /// #[taskflow(model = "crm.lead")]
+    /// struct Lead { id: Id<Lead>, name: String, expected_revenue: f64 }
+    ///
+    /// #[derive(TaskflowModel)]
+    /// #[taskflow(model = "crm.lead")]
+    /// struct LeadSummary { id: Id<LeadSummary>, name: String }
+    ///
+    /// let summary: Id<LeadSummary> = Id::new(45);
+    /// let lead: Id<Lead> = summary.cast();
+    /// assert_eq!(lead.get(), 45);
+    /// ```
+    pub const fn cast<N: Model>(self) -> Id<N> {
+        const {
+            assert!(
+                same_model(M::MODEL, N::MODEL),
+                "`Id::cast` between structs of different models: their `Model::MODEL` differ, \
+                 so an id of one names no record of the other"
+            )
+        };
+        Id::new(self.id)
+    }
+}
+
+/// `a == b`, at compile time (`str` equality is not a `const fn`).
+const fn same_model(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 impl<M> Clone for Id<M> {
     fn clone(&self) -> Self {
         *self
@@ -157,6 +211,23 @@ impl<'de, M> Deserialize<'de> for Id<M> {
 /// A many2one value: the related record's id and its display name.
 ///
 /// Reads the server's `[id, "name"]` pair (or a bare id, with an empty name); writes its id.
+///
+/// Two many2one values are equal when they point at the same record: equality (and `Hash`)
+/// compare the id alone. The display name is what the server rendered at read time (it changes
+/// with the language, and is empty for [`Many2one::new`]), not part of the value, so
+/// `Some(Many2one::new(id))` equals what a read returns for that record.
+///
+/// ```
+/// # use taskflow_sdk::{Id, Many2one, TaskflowModel};
+/// # #[derive(TaskflowModel)] #[taskflow(model = "res.partner")] struct Partner { id: Id<Partner> }
+/// let read: Many2one<Partner> = taskflow_sdk::xmlrpc::from_value(vec![
+///     taskflow_sdk::xmlrpc::Value::from(7),
+///     "Deco Addict".into(),
+/// ].into())?;
+/// assert_eq!(read, Many2one::new(Id::new(7)));
+/// assert_eq!(read.name, "Deco Addict");
+/// # Ok::<(), taskflow_sdk::xmlrpc::DecodeError>(())
+/// ```
 pub struct Many2one<M> {
     /// The related record.
     pub id: Id<M>,
@@ -182,12 +253,19 @@ impl<M> Clone for Many2one<M> {
         }
     }
 }
+/// By id alone: the display name is not compared (see [`Many2one`]).
 impl<M> PartialEq for Many2one<M> {
     fn eq(&self, other: &Self) -> bool {
-        self.id == other.id && self.name == other.name
+        self.id == other.id
     }
 }
 impl<M> Eq for Many2one<M> {}
+/// By id alone, as equality.
+impl<M> Hash for Many2one<M> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
 impl<M> fmt::Debug for Many2one<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Many2one({}, {:?})", self.id.id, self.name)
@@ -271,6 +349,14 @@ macro_rules! x2many {
                 &self.ids
             }
 
+            /// The ids sorted and without repeats: what equality and `Hash` compare.
+            fn id_set(&self) -> Vec<i64> {
+                let mut ids: Vec<i64> = self.ids.iter().map(|id| id.id).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            }
+
             /// Takes the ids out.
             pub fn into_ids(self) -> Vec<Id<M>> {
                 self.ids
@@ -287,12 +373,19 @@ macro_rules! x2many {
                 $name { ids: self.ids.clone() }
             }
         }
+        /// As sets of ids: order and repeats are ignored.
         impl<M> PartialEq for $name<M> {
             fn eq(&self, other: &Self) -> bool {
-                self.ids == other.ids
+                self.ids == other.ids || self.id_set() == other.id_set()
             }
         }
         impl<M> Eq for $name<M> {}
+        /// As a set of ids, as equality.
+        impl<M> Hash for $name<M> {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.id_set().hash(state);
+            }
+        }
         impl<M> fmt::Debug for $name<M> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(stringify!($name))?;
@@ -333,10 +426,26 @@ macro_rules! x2many {
 x2many!(
     /// A one2many value: the ids of the records pointing back at this one. Written with
     /// [`Command`]s.
+    ///
+    /// Equal (and hashed) as a set of ids: the server's order is kept by [`ids`](Self::ids) but
+    /// is not part of the value, as it follows the related model's default order, which a
+    /// write or another language can change.
     One2many
 );
 x2many!(
     /// A many2many value: the ids of the related records. Written with [`Command`]s.
+    ///
+    /// Equal (and hashed) as a set of ids: the server's order is kept by [`ids`](Self::ids) but
+    /// is not part of the value, as it follows the related model's default order, which a
+    /// write or another language can change.
+    ///
+    /// ```
+    /// # use taskflow_sdk::{Id, Many2many, TaskflowModel};
+    /// # #[derive(TaskflowModel)] #[taskflow(model = "crm.tag")] struct Tag { id: Id<Tag> }
+    /// let read: Many2many<Tag> = vec![Id::new(2), Id::new(1)].into();
+    /// assert_eq!(read, Many2many::new(vec![Id::new(1), Id::new(2)]));
+    /// assert_eq!(read.ids(), [Id::new(2), Id::new(1)]);
+    /// ```
     Many2many
 );
 
@@ -500,7 +609,7 @@ impl<M> Serialize for Command<M> {
 // ---------------------------------------------------------------------------------------------
 // Date, DateTime, Binary
 
-/// Why a date, date-time or selection key was refused.
+/// Why a date, a date-time or base64 binary content was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     message: String,
@@ -939,7 +1048,15 @@ macro_rules! x2many_field {
 
 x2many_field!(One2many, Many2many);
 
-/// Field types that `like`/`ilike` apply to (text, and relations, matched on their display name).
+// ---------------------------------------------------------------------------------------------
+// Field handles, for domains
+
+mod handle;
+
+pub use handle::Field;
+
+/// Field types that `like`, `ilike`, `not_like` and `not_ilike` apply to (text, and many2one
+/// relations, matched on their display name).
 pub trait TextField {}
 impl TextField for String {}
 impl<M> TextField for Many2one<M> {}
@@ -965,6 +1082,10 @@ impl<T: Relational> Relational for Option<T> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+    use std::collections::hash_map::RandomState;
+    use std::hash::BuildHasher;
+
     use super::*;
     use crate::xmlrpc::{from_value, to_value};
 
@@ -978,6 +1099,15 @@ mod tests {
         let err = from_value::<Id<Tag>>("seventy".into()).unwrap_err();
         assert!(err.to_string().contains("record id"), "{err}");
         assert!(from_value::<Id<Tag>>(Value::Double(7.5)).is_err());
+    }
+
+    #[test]
+    fn same_model_compares_whole_names() {
+        assert!(same_model("crm.lead", "crm.lead"));
+        assert!(same_model("", ""));
+        assert!(!same_model("crm.lead", "crm.leads"));
+        assert!(!same_model("crm.lead", "crm.tead"));
+        assert!(!same_model("crm.lead", ""));
     }
 
     #[test]
@@ -995,6 +1125,42 @@ mod tests {
         );
         let triple = Value::Array(vec![Value::Int(1), "a".into(), "b".into()]);
         assert!(from_value::<Many2one<Tag>>(triple).is_err());
+    }
+
+    #[test]
+    fn many2one_equality_is_by_id_alone() {
+        let read: Many2one<Tag> =
+            from_value(Value::Array(vec![Value::Int(1), "YourCompany".into()])).unwrap();
+        let new = Many2one::new(Id::new(1));
+        assert_eq!(read, new);
+        assert_eq!(Some(new.clone()), Some(read.clone()));
+        assert_ne!(read, Many2one::new(Id::new(2)));
+        let state = RandomState::new();
+        assert_eq!(state.hash_one(&read), state.hash_one(&new));
+        let set: HashSet<Many2one<Tag>> = [read, new].into_iter().collect();
+        assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn x2many_equality_is_as_sets_of_ids() {
+        let ids = |raw: &[i64]| raw.iter().copied().map(Id::new).collect::<Vec<Id<Tag>>>();
+        let a = Many2many::new(ids(&[3, 1, 2]));
+        let b = Many2many::new(ids(&[1, 2, 3]));
+        assert_eq!(a, b);
+        assert_eq!(a, Many2many::new(ids(&[1, 2, 3, 1])));
+        assert_ne!(a, Many2many::new(ids(&[1, 2])));
+        assert_ne!(a, Many2many::new(ids(&[1, 2, 4])));
+        assert_eq!(Many2many::<Tag>::default(), Many2many::new(Vec::new()));
+        // The server's order is still what the value shows.
+        assert_eq!(a.ids(), ids(&[3, 1, 2]).as_slice());
+        let state = RandomState::new();
+        assert_eq!(state.hash_one(&a), state.hash_one(&b));
+        let c = One2many::new(ids(&[5, 4]));
+        assert_eq!(c, One2many::new(ids(&[4, 5])));
+        assert_eq!(
+            state.hash_one(&c),
+            state.hash_one(One2many::new(ids(&[4, 5, 4])))
+        );
     }
 
     #[test]

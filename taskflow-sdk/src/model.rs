@@ -1031,11 +1031,16 @@ struct RawLoad<M> {
 /// For imports larger than one call, with per-row errors that do not stop the good rows, use
 /// the bulk [`Loader`](crate::load::Loader).
 ///
-/// Relations are sent by database id (`partner_id/.id`); x2many fields take [`Command::link`] and
-/// [`Command::set`] only, since an import cannot create or delete related records.
+/// Relations are sent by database id (`partner_id/.id`). x2many fields take [`Command::link`],
+/// [`Command::set`] and [`Command::clear`] only, since an import cannot create, update or delete
+/// related records. A row's commands are folded into one list of ids, which replaces the
+/// field's links: `link` adds to that list, not to the record's current links. An empty list (a
+/// lone `clear`) is an empty cell, which empties the field of an existing record and leaves a new
+/// record's default.
 ///
 /// [`Command::link`]: crate::Command::link
 /// [`Command::set`]: crate::Command::set
+/// [`Command::clear`]: crate::Command::clear
 ///
 /// ```no_run
 /// # use taskflow_sdk::{Id, Session, TaskflowModel};

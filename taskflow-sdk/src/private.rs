@@ -1,7 +1,7 @@
 //! What generated code names, by absolute path (`::taskflow_sdk::__private::...`). Not public API.
 
-pub use crate::domain::{Domain, Field};
-pub use crate::fields::{FieldValue, Id};
+pub use crate::domain::Domain;
+pub use crate::fields::{Field, FieldValue, Id};
 pub use crate::model::{
     self, Model, RecordCtx, RecordId, RecordSlots, WriteValue, WriteValues, assert_field,
     deserialize_record, fill_field, fill_id, take_field, write_field,

@@ -91,6 +91,25 @@ fn integral_double_fits_integer() {
 }
 
 #[test]
+fn as_f64_reads_what_the_codec_decodes_into_f64() {
+    for xml in [
+        "<value><double>-1.5</double></value>",
+        "<value><int>3</int></value>",
+        "<value><i8>9007199254740993</i8></value>",
+    ] {
+        let value = ok::<Value>(xml);
+        assert_eq!(value.as_f64(), Some(ok::<f64>(xml)), "{xml}");
+    }
+    // Beyond 2^53 an integer rounds to the nearest double.
+    assert_eq!(
+        Value::Int(9007199254740993).as_f64(),
+        Some(9007199254740992.0)
+    );
+    assert_eq!(Value::Bool(false).as_f64(), None);
+    assert_eq!(Value::from("1.5").as_f64(), None);
+}
+
+#[test]
 fn many2one_pair_fits_tuple_and_struct() {
     #[derive(Deserialize, Debug, PartialEq)]
     struct Pair {

@@ -48,10 +48,34 @@ impl Value {
         }
     }
 
-    /// The integer, if this is one.
+    /// The integer, if this is an `<int>` (see [`as_f64`](Value::as_f64) for doubles).
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The number as a double: a `<double>`, or an `<int>` converted (exactly up to 2^53, rounded
+    /// to the nearest double beyond), just as the codec decodes either into an `f64` field. A
+    /// Python server marshals a number by its runtime type, so a whole value can come as `<int>`.
+    ///
+    /// The converse does not hold: [`as_i64`](Value::as_i64) reads `<int>` only, since a double
+    /// need not be whole; decode with [`from_value`](super::from_value) to accept the integral
+    /// doubles the codec fits into integers.
+    ///
+    /// ```
+    /// use taskflow_sdk::xmlrpc::Value;
+    ///
+    /// assert_eq!(Value::Double(2.5).as_f64(), Some(2.5));
+    /// assert_eq!(Value::Int(3).as_f64(), Some(3.0));
+    /// assert_eq!(Value::from("3").as_f64(), None);
+    /// assert_eq!(Value::Double(3.0).as_i64(), None);
+    /// ```
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Double(d) => Some(*d),
+            Value::Int(i) => Some(*i as f64),
             _ => None,
         }
     }
