@@ -9,7 +9,6 @@
 use std::error::Error as StdError;
 use std::fmt;
 
-use crate::transport::RetryCause;
 use crate::xmlrpc::{DecodeError, EncodeError, FaultCode, RawFault};
 
 type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -789,6 +788,20 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// Why a failed call may be sent again: what the failure shows the server did with it (see the
+/// [retry table](crate::transport#the-retry-table)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryCause {
+    /// The method never ran: safe to send again, whatever the method.
+    NeverRan,
+    /// The server rolled the call's transaction back: nothing of it stays.
+    RolledBack,
+    /// The call may have run and its answer was lost: only calls that are safe to repeat are
+    /// sent again.
+    MayHaveRun,
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ pub mod transport;
 pub mod xmlrpc;
 
 #[doc(hidden)]
-#[path = "private.rs"]
+#[path = "private/mod.rs"]
 pub mod __private;
 
 mod client;
@@ -75,16 +75,18 @@ mod error;
 mod kwargs;
 mod secret;
 mod session;
+mod values;
 
 pub use client::{Client, ClientBuilder, ServerVersion};
-pub use error::{CallInfo, Error, ErrorKind, Fault, FaultKind, Result};
+pub use error::{CallInfo, Error, ErrorKind, Fault, FaultKind, Result, RetryCause};
 pub use kwargs::Kwargs;
 pub use secret::Secret;
 pub use session::Session;
-pub use transport::{RetryCause, RetryPolicy};
+pub use transport::RetryPolicy;
 
 pub use domain::Domain;
 pub use fields::{Binary, Command, Date, DateTime, Id, Many2many, Many2one, One2many};
-pub use model::{Model, WriteValues};
+pub use model::Model;
 pub use selection::Selection;
 pub use taskflow_derive::{Selection, TaskflowModel};
+pub use values::{WriteValue, WriteValues};

@@ -37,6 +37,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use tokio::sync::Semaphore;
 use tracing::Span;
 
+pub use crate::error::RetryCause;
 use crate::error::{CallInfo, Error, Result};
 
 /// Model methods that only read, so repeating them after a transient failure is harmless.
@@ -50,20 +51,6 @@ const READ_ONLY_METHODS: &[&str] = &[
     "name_search",
     "default_get",
 ];
-
-/// Why a failed call may be sent again: what the failure shows the server did with it (see the
-/// [retry table](self#the-retry-table)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RetryCause {
-    /// The method never ran: safe to send again, whatever the method.
-    NeverRan,
-    /// The server rolled the call's transaction back: nothing of it stays.
-    RolledBack,
-    /// The call may have run and its answer was lost: only calls that are safe to repeat are
-    /// sent again.
-    MayHaveRun,
-}
 
 /// When to send a failed call again, and how long to keep trying: the
 /// [retry table](self#the-retry-table) and a time budget.

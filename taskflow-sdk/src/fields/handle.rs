@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use super::{FieldValue, Id, Relational, TextField};
+use super::{FieldValue, Id, Many2many, Many2one, One2many};
 use crate::domain::Domain;
 use crate::model::Model;
 use crate::xmlrpc::Value;
@@ -197,6 +197,31 @@ impl<R, T: Relational> Field<R, T> {
     pub fn related(&self) -> <T::Target as Model>::Fields<R> {
         T::Target::fields_at(&format!("{}.", self.path))
     }
+}
+
+/// Field types that `like`, `ilike`, `not_like` and `not_ilike` apply to (text, and many2one
+/// relations, matched on their display name).
+pub trait TextField {}
+impl TextField for String {}
+impl<M> TextField for Many2one<M> {}
+impl<T: TextField> TextField for Option<T> {}
+
+/// Field types that point at another model, so a domain can follow them (`partner_id.name`).
+pub trait Relational {
+    /// The related model.
+    type Target: Model;
+}
+impl<M: Model> Relational for Many2one<M> {
+    type Target = M;
+}
+impl<M: Model> Relational for One2many<M> {
+    type Target = M;
+}
+impl<M: Model> Relational for Many2many<M> {
+    type Target = M;
+}
+impl<T: Relational> Relational for Option<T> {
+    type Target = T::Target;
 }
 
 #[cfg(test)]
