@@ -401,16 +401,13 @@ impl<M> fmt::Debug for Loader<M> {
 }
 
 /// Rows per `load` call unless configured: large enough that per-call overhead is small, small
-/// enough that a rejected or resent chunk is cheap. Chosen by measurement (`BULK_SWEEP=1 cargo
-/// bench --bench bulk`, 100,000 leads into the standalone server): chunks of 500 took 1.04 s one
-/// at a time and 0.81 s two at a time; chunks of 2,000 to 5,000 took 0.84-0.93 s and 0.71-0.72 s.
+/// enough that a rejected or resent chunk is cheap. Chosen by measurement: see the benches'
+/// README (`benches/README.md`).
 pub const DEFAULT_CHUNK_SIZE: usize = 5_000;
-/// Chunks in flight at once unless configured. The server applies one `load` at a time; with
-/// four, a decoded chunk is always waiting when one ends, while the others count their known
-/// external ids or travel (100,000 leads, median of 5 runs: 0.69 s two at a time, 0.70 s three,
-/// 0.63 s four). Re-measured once the server checked loads side by side: four, eight and
-/// sixteen in flight within noise (0.61, 0.60, 0.59 s, medians of 4 alternating runs).
-/// Memory is four chunks of rows.
+/// Chunks in flight at once unless configured. The server applies one `load` at a time; with a
+/// few in flight, a decoded chunk is always waiting when one ends, while the others count their
+/// known external ids or travel. Memory is that many chunks of rows. Chosen by measurement: see
+/// the benches' README.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
 impl Session {

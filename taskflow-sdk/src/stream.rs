@@ -69,9 +69,8 @@ where
 }
 
 /// Records per page unless configured: each page is a request and a search on the server, so
-/// bigger pages read faster, while memory holds about two of them. Chosen by measurement
-/// (`BULK_SWEEP=1 cargo bench --bench bulk`): 100,000 leads streamed in 6.0 s with pages of 500,
-/// 2.9 s of 2,000, 2.1 s of 5,000 and 1.7 s of 10,000.
+/// bigger pages read faster, while memory holds about two of them. Chosen by measurement: see the
+/// benches' README (`benches/README.md`).
 pub const DEFAULT_PAGE_SIZE: usize = 5_000;
 
 impl Session {
