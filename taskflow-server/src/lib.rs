@@ -40,6 +40,7 @@ mod commands;
 mod convert;
 mod describe;
 mod domain;
+mod env;
 mod fault;
 mod group;
 mod html;

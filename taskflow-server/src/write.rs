@@ -10,8 +10,8 @@ use taskflow_sdk::xmlrpc::Value;
 use crate::commands::{self, Command};
 use crate::convert;
 use crate::domain::py_value;
+use crate::env::{Env, invalid_field};
 use crate::fault::Fault;
-use crate::orm::{Env, invalid_field};
 use crate::schema::{FieldType, Model};
 use crate::store::{Database, Record};
 
