@@ -49,6 +49,7 @@ mod load;
 mod mode;
 mod orm;
 mod pool;
+mod read;
 mod rpc;
 mod schema;
 mod seed;
