@@ -352,3 +352,64 @@ fn check_exist(db: &Database, model: &Model, ids: &[i64], uid: i64) -> Result<()
         Err(Fault::missing(&model.name, &missing, uid))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Checked, Staged};
+    use crate::schema::Registry;
+
+    fn demo() -> (Database, Env, Arc<Model>) {
+        let mut db = Database::new("demo", Registry::builtin());
+        crate::seed::seed(&mut db);
+        let lead = db.model("crm.lead").expect("crm.lead");
+        (db, Env::new(2, None), lead)
+    }
+
+    /// An `id, name` load.
+    fn table(rows: &[(&str, &str)]) -> (Value, Value) {
+        let header = Value::Array(vec![Value::from("id"), Value::from("name")]);
+        let data = rows
+            .iter()
+            .map(|(xid, name)| Value::Array(vec![Value::from(*xid), Value::from(*name)]))
+            .collect();
+        (header, Value::Array(data))
+    }
+
+    fn staged<'a>(
+        db: &Database,
+        env: &Env,
+        lead: &Arc<Model>,
+        (header, data): &'a (Value, Value),
+    ) -> Staged<'a> {
+        match load::check(db, env, lead, Some(header), Some(data)).expect("checks") {
+            Checked::Staged(staged) => staged,
+            Checked::Rejected(answer) => panic!("rejected: {answer:?}"),
+        }
+    }
+
+    #[test]
+    fn any_other_write_since_the_check_sends_a_load_back_to_be_checked_again() {
+        let (mut db, env, lead) = demo();
+        let rows = table(&[("kept.a", "Kept a")]);
+        let pending = staged(&db, &env, &lead, &rows);
+        // Another load that took none of its ids leaves it valid.
+        let other = table(&[("other.a", "Other a")]);
+        let other = staged(&db, &env, &lead, &other);
+        load::apply(&mut db, &env, other);
+        assert!(load::still_applies(&db, &pending));
+        // A write through any other method (here an unlink) may have removed what it relies on.
+        let victim = db.resolve_xmlid("other", "a").unwrap().1;
+        call(
+            &mut DbHandle::Exclusive(&mut db),
+            &env,
+            &lead,
+            "unlink",
+            &[Value::Array(vec![Value::Int(victim)])],
+            &[],
+            Mode::default(),
+        )
+        .expect("unlink");
+        assert!(!load::still_applies(&db, &pending));
+    }
+}
