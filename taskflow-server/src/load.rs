@@ -12,11 +12,11 @@ use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
 
-use crate::FastSet;
 use crate::access;
 use crate::clock;
 use crate::env::Env;
 use crate::fault::Fault;
+use crate::hash::FastSet;
 use crate::schema::{Field, FieldType, Model};
 use crate::store::{Database, NewXmlId};
 use crate::write::{self, Planned};
