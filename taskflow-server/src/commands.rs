@@ -9,8 +9,8 @@ use taskflow_sdk::xmlrpc::Value;
 
 use crate::access::{self, Operation};
 use crate::domain::py_value;
+use crate::env::Env;
 use crate::fault::Fault;
-use crate::orm::Env;
 use crate::schema::{Field, FieldType, Model};
 use crate::store::Database;
 use crate::write::{self, Planned};

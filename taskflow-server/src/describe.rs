@@ -8,8 +8,8 @@ use std::collections::HashSet;
 
 use taskflow_sdk::xmlrpc::Value;
 
+use crate::env::Env;
 use crate::fault::Fault;
-use crate::orm::Env;
 use crate::schema::{Field, FieldType, Model};
 
 const DEFAULT_ATTRIBUTES: &[&str] = &[

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
 
-use crate::FastSet;
 use crate::fault::{Fault, py_repr};
+use crate::hash::FastSet;
 use crate::schema::{FieldType, Model};
 use crate::store::{Database, Record};
 

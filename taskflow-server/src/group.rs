@@ -14,8 +14,8 @@ use std::sync::Arc;
 use taskflow_sdk::xmlrpc::Value;
 
 use crate::convert;
+use crate::env::{Env, parse_domain};
 use crate::fault::{Fault, py_repr};
-use crate::orm::{Env, parse_domain};
 use crate::schema::{FieldType, Model};
 use crate::signature::Bound;
 use crate::store::{Database, Record};

@@ -40,14 +40,17 @@ mod commands;
 mod convert;
 mod describe;
 mod domain;
+mod env;
 mod fault;
 mod group;
+mod hash;
 mod html;
 mod http;
 mod load;
 mod mode;
 mod orm;
 mod pool;
+mod read;
 mod rpc;
 mod schema;
 mod seed;
@@ -55,12 +58,6 @@ mod server;
 mod signature;
 mod store;
 mod write;
-
-/// The hash maps of the store's hot paths (tables, field and external-id indexes), keyed by short
-/// trusted names: a fast non-cryptographic hash rather than SipHash.
-type FastMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
-/// The set counterpart of [`FastMap`].
-type FastSet<K> = std::collections::HashSet<K, rustc_hash::FxBuildHasher>;
 
 pub use mode::{Mode, VersionInfo};
 pub use server::{Credentials, DEFAULT_DB, ServerBuilder, TestServer};

@@ -12,11 +12,11 @@ use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
 
-use crate::FastSet;
 use crate::access;
 use crate::clock;
+use crate::env::Env;
 use crate::fault::Fault;
-use crate::orm::Env;
+use crate::hash::FastSet;
 use crate::schema::{Field, FieldType, Model};
 use crate::store::{Database, NewXmlId};
 use crate::write::{self, Planned};
@@ -640,7 +640,6 @@ fn result(ids: Value, messages: Vec<Value>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::orm::{self, DbHandle};
     use crate::schema::Registry;
 
     fn demo() -> (Database, Env, Arc<Model>) {
@@ -744,31 +743,6 @@ mod tests {
         let rows = table(&[("crm.stage_lead1", "Lead named like a stage")]);
         let pending = staged(&db, &env, &lead, &rows);
         assert!(still_applies(&db, &pending));
-    }
-
-    #[test]
-    fn any_other_write_since_the_check_sends_a_load_back_to_be_checked_again() {
-        let (mut db, env, lead) = demo();
-        let rows = table(&[("kept.a", "Kept a")]);
-        let pending = staged(&db, &env, &lead, &rows);
-        // Another load that took none of its ids leaves it valid.
-        let other = table(&[("other.a", "Other a")]);
-        let other = staged(&db, &env, &lead, &other);
-        apply(&mut db, &env, other);
-        assert!(still_applies(&db, &pending));
-        // A write through any other method (here an unlink) may have removed what it relies on.
-        let victim = db.resolve_xmlid("other", "a").unwrap().1;
-        orm::call(
-            &mut DbHandle::Exclusive(&mut db),
-            &env,
-            &lead,
-            "unlink",
-            &[Value::Array(vec![Value::Int(victim)])],
-            &[],
-            crate::mode::Mode::default(),
-        )
-        .expect("unlink");
-        assert!(!still_applies(&db, &pending));
     }
 
     #[test]

@@ -2,64 +2,23 @@
 //! `search_read`, `search_count`, `unlink`, `name_get`, `name_search`, `name_create`,
 //! `fields_get`, `default_get`, `read_group`, `load`, `check_access_rights`, `action_archive`.
 //!
-//! This module binds arguments, checks access and runs the reads; changes go through `write`
-//! (planned in full, then applied), `fields_get`/`default_get` live in `describe`, `load` and
-//! `read_group` in their own modules.
+//! This module binds each method's arguments, checks the caller's rights and hands it to its
+//! operation: reads in `read`, changes in `write` (planned in full, then applied),
+//! `fields_get`/`default_get` in `describe`, `load` and `read_group` in their own modules.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
 
 use crate::access::{self, Operation};
-use crate::convert;
-use crate::domain::{Domain, py_value};
+use crate::domain::py_value;
+use crate::env::Env;
 use crate::fault::Fault;
 use crate::mode::Mode;
-use crate::schema::{DefaultValue, FieldType, Model};
-use crate::signature::{Bound, Signature};
-use crate::store::{Database, Record};
-use crate::{describe, load, write};
-
-/// Who is calling, and with what context.
-#[derive(Clone, Debug)]
-pub struct Env {
-    /// The calling user.
-    pub uid: i64,
-    /// Whether archived records are hidden (`active_test`, true unless the context says false).
-    pub active_test: bool,
-    /// The current UTC datetime, fixed for the whole call.
-    pub now: String,
-}
-
-impl Env {
-    /// An environment for `uid` with the call's `context` (a struct, or absent).
-    pub fn new(uid: i64, context: Option<&Value>) -> Env {
-        let active_test = !matches!(
-            context.and_then(|c| c.get("active_test")),
-            Some(Value::Bool(false)) | Some(Value::Int(0))
-        );
-        Env {
-            uid,
-            active_test,
-            now: crate::clock::now(),
-        }
-    }
-
-    /// The value a default stands for in this call.
-    pub fn resolve(&self, default: &DefaultValue) -> Value {
-        match default {
-            DefaultValue::Const(v) => v.clone(),
-            DefaultValue::Uid => Value::Int(self.uid),
-            DefaultValue::Now => Value::String(self.now.clone()),
-        }
-    }
-}
-
-/// `ValueError: Invalid field 'x' on model 'm'`.
-pub fn invalid_field(model: &Model, name: &str) -> Fault {
-    Fault::value(format!("Invalid field '{name}' on model '{}'", model.name))
-}
+use crate::schema::Model;
+use crate::signature::Signature;
+use crate::store::Database;
+use crate::{describe, load, read, write};
 
 /// What a method needs from the database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,17 +84,6 @@ fn sig(name: &'static str, params: &'static [(&'static str, bool)]) -> Signature
     Signature { name, params }
 }
 
-fn int_arg(v: Option<&Value>, default: i64) -> Result<i64, Fault> {
-    match v {
-        None | Some(Value::Bool(false)) => Ok(default),
-        Some(Value::Int(i)) => Ok(*i),
-        Some(other) => Err(Fault::type_error(format!(
-            "'<' not supported between instances of '{}' and 'int'",
-            convert::py_type(other)
-        ))),
-    }
-}
-
 /// Calls `method` on `model`. Record methods take their ids as the first positional argument.
 pub fn call(
     db: &mut DbHandle<'_>,
@@ -164,12 +112,12 @@ pub fn call(
             let b =
                 sig("BaseModel.read", &[("fields", false), ("load", false)]).bind(rest, kwargs)?;
             access::check_rule(db.get(), model, env.uid, &ids, Operation::Read)?;
-            read(db.get(), model, &ids, b.get("fields"))
+            read::read(db.get(), model, &ids, b.get("fields"))
         }
         "name_get" if mode.has_name_get() => {
             sig("BaseModel.name_get", &[]).bind(rest, kwargs)?;
             access::check_rule(db.get(), model, env.uid, &ids, Operation::Read)?;
-            Ok(name_get(db.get(), model, &ids))
+            Ok(read::name_get(db.get(), model, &ids))
         }
         "search" => {
             let b = sig(
@@ -182,7 +130,7 @@ pub fn call(
                 ],
             )
             .bind(rest, kwargs)?;
-            let found = search(db.get(), env, model, &b)?;
+            let found = read::search(db.get(), env, model, &b)?;
             Ok(Value::Array(found.into_iter().map(Value::Int).collect()))
         }
         "search_read" => {
@@ -198,8 +146,8 @@ pub fn call(
                 ],
             }
             .bind(rest, kwargs)?;
-            let found = search(db.get(), env, model, &b)?;
-            read(db.get(), model, &found, b.get("fields"))
+            let found = read::search(db.get(), env, model, &b)?;
+            read::read(db.get(), model, &found, b.get("fields"))
         }
         "search_count" => {
             let b = sig(
@@ -207,12 +155,7 @@ pub fn call(
                 &[("domain", true), ("limit", false)],
             )
             .bind(rest, kwargs)?;
-            let domain = parse_domain(db.get(), env, model, b.get("domain"))?;
-            let mut count = count(db.get(), model, &domain);
-            if let Some(limit) = b.get("limit").and_then(Value::as_i64) {
-                count = count.min(limit);
-            }
-            Ok(Value::Int(count))
+            read::search_count(db.get(), env, model, &b)
         }
         "name_search" => {
             let b = sig(
@@ -225,7 +168,7 @@ pub fn call(
                 ],
             )
             .bind(rest, kwargs)?;
-            name_search(db.get(), env, model, &b)
+            read::name_search(db.get(), env, model, &b)
         }
         "fields_get" => {
             let b = sig(
@@ -282,7 +225,7 @@ pub fn call(
                         .iter()
                         .map(|vals| write::plan_create(db, model, vals, env, None))
                         .collect::<Result<Vec<_>, _>>()?;
-                    check_new(db, env, model, &planned)?;
+                    write::check_new(db, env, model, &planned)?;
                     let ids = planned
                         .into_iter()
                         .map(|p| Value::Int(write::apply_create(db, p, env)))
@@ -291,7 +234,7 @@ pub fn call(
                 }
                 Some(vals) => {
                     let planned = write::plan_create(db, model, vals, env, None)?;
-                    check_new(db, env, model, std::slice::from_ref(&planned))?;
+                    write::check_new(db, env, model, std::slice::from_ref(&planned))?;
                     Ok(Value::Int(write::apply_create(db, planned, env)))
                 }
                 None => Err(Fault::type_error(
@@ -324,7 +267,7 @@ pub fn call(
             let name = b.get("name").cloned().unwrap_or(Value::Bool(false));
             let vals = Value::Struct(vec![(model.rec_name.clone(), name)]);
             let planned = write::plan_create(db, model, &vals, env, None)?;
-            check_new(db, env, model, std::slice::from_ref(&planned))?;
+            write::check_new(db, env, model, std::slice::from_ref(&planned))?;
             let id = write::apply_create(db, planned, env);
             let display = db.display_name(&model.name, id).unwrap_or_default();
             Ok(Value::Array(vec![Value::Int(id), Value::String(display)]))
@@ -410,356 +353,63 @@ fn check_exist(db: &Database, model: &Model, ids: &[i64], uid: i64) -> Result<()
     }
 }
 
-/// Refuses to create records the caller's record rule would not let them see: a real server
-/// checks the rule on the new records before it commits. Not recorded: the text follows 123's
-/// pattern with the 'create' operation.
-fn check_new(
-    db: &Database,
-    env: &Env,
-    model: &Arc<Model>,
-    planned: &[write::Planned],
-) -> Result<(), Fault> {
-    let Some(rule) = access::rule_domain(db, model, env.uid)? else {
-        return Ok(());
-    };
-    if planned
-        .iter()
-        .all(|p| access::allows_new(db, &rule, &p.preview()))
-    {
-        Ok(())
-    } else {
-        Err(access::refused(db, model, env.uid, Operation::Create))
-    }
-}
-
-/// Parses the domain of a search by the caller: with the implicit `active = True` filter of
-/// `active_test`, and narrowed by their record rule.
-pub fn parse_domain(
-    db: &Database,
-    env: &Env,
-    model: &Arc<Model>,
-    value: Option<&Value>,
-) -> Result<Domain, Fault> {
-    let domain = Domain::parse(db, model, value.unwrap_or(&Value::Array(vec![])))?;
-    let domain = match access::rule_domain(db, model, env.uid)? {
-        Some(rule) => Domain::And(Box::new(rule), Box::new(domain)),
-        None => domain,
-    };
-    if env.active_test && model.has_active() && !domain.mentions_active() {
-        let active = Domain::parse(
-            db,
-            model,
-            &Value::Array(vec![Value::Array(vec![
-                Value::from("active"),
-                Value::from("="),
-                Value::Bool(true),
-            ])]),
-        )?;
-        return Ok(Domain::And(Box::new(active), Box::new(domain)));
-    }
-    Ok(domain)
-}
-
-fn count(db: &Database, model: &Model, domain: &Domain) -> i64 {
-    matching(db, model, domain).count() as i64
-}
-
-/// The records of `model` matching `domain`, in id order. External-id lookups (`ir.model.data`
-/// by `module` and `name`, as the SDK's loader makes one per chunk) go through the external-id
-/// index, as the real server's unique index on `(module, name)` answers them; every other domain
-/// scans the table, from the lowest id it allows.
-fn matching<'a>(
-    db: &'a Database,
-    model: &Model,
-    domain: &'a Domain,
-) -> Box<dyn Iterator<Item = (i64, &'a Record)> + 'a> {
-    let Some(table) = db.table(&model.name) else {
-        return Box::new(std::iter::empty());
-    };
-    if let Some(mut ids) = xmlid_candidates(db, model, domain) {
-        ids.sort_unstable();
-        ids.dedup();
-        return Box::new(ids.into_iter().filter_map(move |id| {
-            let rec = table.records.get(&id)?;
-            domain.matches(db, id, rec).then_some((id, rec))
-        }));
-    }
-    let records = match domain.id_floor() {
-        Some(floor) => table.records.range(floor..),
-        None => table.records.range(..),
-    };
-    Box::new(
-        records
-            .filter(move |&(&id, rec)| domain.matches(db, id, rec))
-            .map(|(&id, rec)| (id, rec)),
-    )
-}
-
-/// The `ir.model.data` ids the external-id index holds for a domain that pins both `module` and
-/// `name`: a superset of the matches, which the domain still filters.
-fn xmlid_candidates(db: &Database, model: &Model, domain: &Domain) -> Option<Vec<i64>> {
-    if model.name != "ir.model.data" {
-        return None;
-    }
-    let modules = domain.pinned_strings("module")?;
-    let names = domain.pinned_strings("name")?;
-    let mut ids = Vec::with_capacity(names.len());
-    for module in modules {
-        if let Some(by_name) = db.xmlids.get(module) {
-            ids.extend(names.iter().filter_map(|name| by_name.get(*name).copied()));
-        }
-    }
-    Some(ids)
-}
-
-/// Parses an `order` string, refusing unknown fields like the real server.
-pub fn parse_order(model: &Model, order: Option<&Value>) -> Result<Vec<(String, bool)>, Fault> {
-    let text = match order {
-        None | Some(Value::Bool(false)) => return Ok(model.order.clone()),
-        Some(Value::String(s)) if s.trim().is_empty() => return Ok(model.order.clone()),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => {
-            return Err(Fault::value(format!(
-                "Invalid \"order\" specified ({}).",
-                py_value(other)
-            )));
-        }
-    };
-    let invalid = || {
-        Fault::value(format!(
-            "Invalid \"order\" specified ({text}). A valid \"order\" specification is a \
-             comma-separated list of valid field names (optionally followed by asc/desc for the \
-             direction)"
-        ))
-    };
-    let mut out = Vec::new();
-    for part in text.split(',') {
-        let words: Vec<&str> = part.split_whitespace().collect();
-        let Some(field) = words.first() else {
-            return Err(invalid());
-        };
-        if model.field_index(field).is_none() {
-            return Err(invalid());
-        }
-        let desc = match words.get(1).map(|w| w.to_ascii_lowercase()) {
-            None => false,
-            Some(w) if w == "asc" => false,
-            Some(w) if w == "desc" => true,
-            Some(_) => return Err(invalid()),
-        };
-        out.push(((*field).to_owned(), desc));
-    }
-    Ok(out)
-}
-
-/// Runs a search with `domain`, `offset`, `limit`, `order` arguments; returns ordered ids.
-pub fn search(db: &Database, env: &Env, model: &Arc<Model>, b: &Bound) -> Result<Vec<i64>, Fault> {
-    let domain = parse_domain(db, env, model, b.get("domain"))?;
-    let order = parse_order(model, b.get("order"))?;
-    let offset = int_arg(b.get("offset"), 0)?.max(0) as usize;
-    let limit = match b.get("limit") {
-        None | Some(Value::Bool(false)) => None,
-        Some(v) => Some(int_arg(Some(v), 0)?.max(0) as usize),
-    };
-    // Ordered by id ascending (how clients page through a table), the table's own order is the
-    // answer's: stop at the last record the page needs, as a database would with its index.
-    let by_id = matches!(order.as_slice(), [(field, false)] if field == "id");
-    let wanted = match (by_id, limit) {
-        (true, Some(limit)) => offset.saturating_add(limit),
-        _ => usize::MAX,
-    };
-    let mut ids: Vec<i64> = matching(db, model, &domain)
-        .map(|(id, _)| id)
-        .take(wanted)
-        .collect();
-    if !by_id {
-        db.sort_by_order(model, &order, &mut ids);
-    }
-    let end = limit.map_or(ids.len(), |l| offset.saturating_add(l).min(ids.len()));
-    Ok(ids
-        .get(offset.min(ids.len())..end)
-        .unwrap_or_default()
-        .to_vec())
-}
-
-/// The field names `read` returns, in order, with `id` first.
-fn read_fields(model: &Model, fields: Option<&Value>) -> Result<Vec<usize>, Fault> {
-    let names: Vec<String> = match fields {
-        Some(Value::Array(items)) if !items.is_empty() => items
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s.clone()),
-                other => Err(Fault::value(format!(
-                    "Invalid field {} on model '{}'",
-                    py_value(other),
-                    model.name
-                ))),
-            })
-            .collect::<Result<_, _>>()?,
-        Some(Value::String(s)) => vec![s.clone()],
-        _ => model
-            .fields
-            .iter()
-            .filter(|f| f.name != "id")
-            .map(|f| f.name.clone())
-            .collect(),
-    };
-    let mut out = Vec::with_capacity(names.len() + 1);
-    if let Some(id) = model.field_index("id") {
-        out.push(id);
-    }
-    for name in names {
-        let idx = model
-            .field_index(&name)
-            .ok_or_else(|| invalid_field(model, &name))?;
-        if !out.contains(&idx) {
-            out.push(idx);
-        }
-    }
-    Ok(out)
-}
-
-/// `read`: records of existing `ids` (missing ones are dropped, as in 17.0), `id` first and then
-/// the requested fields in the requested order.
-pub fn read(
-    db: &Database,
-    model: &Model,
-    ids: &[i64],
-    fields: Option<&Value>,
-) -> Result<Value, Fault> {
-    let fields = read_fields(model, fields)?;
-    // One2many values of many records come from one scan of the comodel, not one per record.
-    let children: HashMap<usize, HashMap<i64, Vec<i64>>> = if ids.len() > 16 {
-        fields
-            .iter()
-            .filter(|&&idx| model.fields[idx].ftype == FieldType::One2many)
-            .filter_map(|&idx| Some((idx, db.one2many_index(model, idx)?)))
-            .collect()
-    } else {
-        HashMap::new()
-    };
-    let mut seen = HashSet::with_capacity(ids.len());
-    let mut out = Vec::with_capacity(ids.len());
-    for &id in ids {
-        if !seen.insert(id) {
-            continue;
-        }
-        let Some(rec) = db.record(&model.name, id) else {
-            continue;
-        };
-        out.push(read_record(db, model, id, rec, &fields, &children));
-    }
-    Ok(Value::Array(out))
-}
-
-fn read_record(
-    db: &Database,
-    model: &Model,
-    id: i64,
-    rec: &Record,
-    fields: &[usize],
-    children: &HashMap<usize, HashMap<i64, Vec<i64>>>,
-) -> Value {
-    let members = fields
-        .iter()
-        .map(|&idx| {
-            let field = &model.fields[idx];
-            let value = if model.name == "res.users" && field.name == "password" {
-                Value::String(String::new())
-            } else if let Some(index) = children.get(&idx) {
-                let ids = index.get(&id).map(Vec::as_slice).unwrap_or_default();
-                Value::Array(ids.iter().copied().map(Value::Int).collect())
-            } else {
-                convert::to_read(db, field, db.stored_value(model, id, rec, idx))
-            };
-            (field.name.clone(), value)
-        })
-        .collect();
-    Value::Struct(members)
-}
-
-fn name_get(db: &Database, model: &Model, ids: &[i64]) -> Value {
-    Value::Array(
-        ids.iter()
-            .filter_map(|&id| {
-                let rec = db.record(&model.name, id)?;
-                Some(Value::Array(vec![
-                    Value::Int(id),
-                    Value::String(db.display_name_of(model, id, rec)),
-                ]))
-            })
-            .collect(),
-    )
-}
-
-fn name_search(db: &Database, env: &Env, model: &Arc<Model>, b: &Bound) -> Result<Value, Fault> {
-    let name = b
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let operator = b
-        .get("operator")
-        .and_then(Value::as_str)
-        .unwrap_or("ilike")
-        .to_owned();
-    let limit = int_arg(b.get("limit"), 100)?;
-    let mut items = match b.get("args") {
-        Some(Value::Array(items)) => items.clone(),
-        _ => vec![],
-    };
-    if !name.is_empty() || !matches!(operator.as_str(), "ilike" | "like" | "=like" | "=ilike") {
-        let field = if model.field_index("display_name").is_some() && model.rec_name == "name" {
-            model.rec_name.clone()
-        } else {
-            "display_name".to_owned()
-        };
-        let leaf = Value::Array(vec![
-            Value::String(field),
-            Value::String(operator),
-            Value::String(name),
-        ]);
-        if items.is_empty() {
-            items.push(leaf);
-        } else {
-            items.insert(0, Value::from("&"));
-            items.push(leaf);
-        }
-    }
-    let domain = parse_domain(db, env, model, Some(&Value::Array(items)))?;
-    let Some(table) = db.table(&model.name) else {
-        return Ok(Value::Array(vec![]));
-    };
-    let mut ids: Vec<i64> = table
-        .records
-        .iter()
-        .filter(|&(&id, rec)| domain.matches(db, id, rec))
-        .map(|(&id, _)| id)
-        .collect();
-    db.sort_ids(model, &mut ids);
-    if limit > 0 {
-        ids.truncate(limit as usize);
-    }
-    Ok(name_get(db, model, &ids))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::{Checked, Staged};
     use crate::schema::Registry;
 
+    fn demo() -> (Database, Env, Arc<Model>) {
+        let mut db = Database::new("demo", Registry::builtin());
+        crate::seed::seed(&mut db);
+        let lead = db.model("crm.lead").expect("crm.lead");
+        (db, Env::new(2, None), lead)
+    }
+
+    /// An `id, name` load.
+    fn table(rows: &[(&str, &str)]) -> (Value, Value) {
+        let header = Value::Array(vec![Value::from("id"), Value::from("name")]);
+        let data = rows
+            .iter()
+            .map(|(xid, name)| Value::Array(vec![Value::from(*xid), Value::from(*name)]))
+            .collect();
+        (header, Value::Array(data))
+    }
+
+    fn staged<'a>(
+        db: &Database,
+        env: &Env,
+        lead: &Arc<Model>,
+        (header, data): &'a (Value, Value),
+    ) -> Staged<'a> {
+        match load::check(db, env, lead, Some(header), Some(data)).expect("checks") {
+            Checked::Staged(staged) => staged,
+            Checked::Rejected(answer) => panic!("rejected: {answer:?}"),
+        }
+    }
+
     #[test]
-    fn order_strings_are_checked() {
-        let registry = Registry::builtin();
-        let lead = registry.model("crm.lead").unwrap();
-        assert_eq!(
-            parse_order(lead, Some(&Value::from("expected_revenue desc, id"))).unwrap(),
-            vec![
-                ("expected_revenue".to_owned(), true),
-                ("id".to_owned(), false)
-            ]
-        );
-        assert!(parse_order(lead, Some(&Value::from("nope desc"))).is_err());
-        assert!(parse_order(lead, Some(&Value::from("name sideways"))).is_err());
+    fn any_other_write_since_the_check_sends_a_load_back_to_be_checked_again() {
+        let (mut db, env, lead) = demo();
+        let rows = table(&[("kept.a", "Kept a")]);
+        let pending = staged(&db, &env, &lead, &rows);
+        // Another load that took none of its ids leaves it valid.
+        let other = table(&[("other.a", "Other a")]);
+        let other = staged(&db, &env, &lead, &other);
+        load::apply(&mut db, &env, other);
+        assert!(load::still_applies(&db, &pending));
+        // A write through any other method (here an unlink) may have removed what it relies on.
+        let victim = db.resolve_xmlid("other", "a").unwrap().1;
+        call(
+            &mut DbHandle::Exclusive(&mut db),
+            &env,
+            &lead,
+            "unlink",
+            &[Value::Array(vec![Value::Int(victim)])],
+            &[],
+            Mode::default(),
+        )
+        .expect("unlink");
+        assert!(!load::still_applies(&db, &pending));
     }
 }

@@ -10,10 +10,11 @@ use std::sync::{Arc, RwLock};
 
 use taskflow_sdk::xmlrpc::Value;
 
+use crate::env::Env;
 use crate::fault::Fault;
 use crate::load::{self, Checked};
 use crate::mode::Mode;
-use crate::orm::{self, Access, DbHandle, Env};
+use crate::orm::{self, Access, DbHandle};
 use crate::schema::Model;
 use crate::signature::missing_arguments;
 use crate::store::Database;

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use crate::FastMap;
+use crate::hash::FastMap;
 use taskflow_sdk::xmlrpc::Value;
 
 /// The field types the server knows, named as `fields_get` names them.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
 
-use crate::FastMap;
+use crate::hash::FastMap;
 use crate::schema::{FieldType, Model, Registry};
 
 /// A new external id's `ir.model.data` record and index key, waiting for its record's id.

@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use taskflow_sdk::xmlrpc::Value;
 
+use crate::access::{self, Operation};
 use crate::commands::{self, Command};
 use crate::convert;
 use crate::domain::py_value;
+use crate::env::{Env, invalid_field};
 use crate::fault::Fault;
-use crate::orm::{Env, invalid_field};
 use crate::schema::{FieldType, Model};
 use crate::store::{Database, Record};
 
@@ -443,5 +444,27 @@ pub fn remove(db: &mut Database, model: &str, ids: &[i64]) {
                 db.reindex_xmlids();
             }
         }
+    }
+}
+
+/// Refuses to create records the caller's record rule would not let them see: a real server
+/// checks the rule on the new records before it commits. Not recorded: the text follows 123's
+/// pattern with the 'create' operation.
+pub fn check_new(
+    db: &Database,
+    env: &Env,
+    model: &Arc<Model>,
+    planned: &[Planned],
+) -> Result<(), Fault> {
+    let Some(rule) = access::rule_domain(db, model, env.uid)? else {
+        return Ok(());
+    };
+    if planned
+        .iter()
+        .all(|p| access::allows_new(db, &rule, &p.preview()))
+    {
+        Ok(())
+    } else {
+        Err(access::refused(db, model, env.uid, Operation::Create))
     }
 }

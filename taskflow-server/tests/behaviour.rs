@@ -1185,7 +1185,7 @@ async fn long_in_lists_select_like_short_ones() {
     );
 }
 
-/// Ordered by id with a limit, a search stops early (see `orm::search`): its pages must be the
+/// Ordered by id with a limit, a search stops early (see `read::search`): its pages must be the
 /// same slices of the full, sorted answer, with and without an offset and a domain.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn id_ordered_pages_are_slices_of_the_full_answer() {
