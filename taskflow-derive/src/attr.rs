@@ -275,7 +275,7 @@ fn unknown_key(key: &str, position: Position) -> String {
 /// Consumes `= value` or `(...)` after an unknown key so parsing can go on.
 fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
+        value_tokens(meta.value()?)?;
     } else if meta.input.peek(syn::token::Paren) {
         let _content;
         syn::parenthesized!(_content in meta.input);
@@ -295,20 +295,27 @@ fn string_value(
         skip_value(meta)?;
         return Ok(None);
     }
-    let expr: syn::Expr = meta.value()?.parse()?;
-    match expr {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(lit),
-            ..
-        }) => Ok(Some(lit)),
-        other => {
+    let tokens = value_tokens(meta.value()?)?;
+    match syn::parse2::<LitStr>(tokens.clone()) {
+        Ok(lit) => Ok(Some(lit)),
+        Err(_) => {
             cx.error_spanned(
-                other,
+                tokens,
                 format!("expected a string literal: `{key} = {example}`"),
             );
             Ok(None)
         }
     }
+}
+
+/// The tokens of a value, up to the next `,`. Taken as tokens rather than parsed as an
+/// expression, which would need syn's `full` feature for anything but the simplest.
+fn value_tokens(input: syn::parse::ParseStream<'_>) -> syn::Result<proc_macro2::TokenStream> {
+    let mut tokens = proc_macro2::TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        tokens.extend([input.parse::<proc_macro2::TokenTree>()?]);
+    }
+    Ok(tokens)
 }
 
 /// Reads a flag key (`readonly`); a value is reported and skipped.
@@ -410,6 +417,23 @@ mod tests {
         assert_eq!(
             field_errors(quote::quote!(rename = 3)),
             ["expected a string literal: `rename = \"type\"`"]
+        );
+        // Values are taken as tokens up to the next `,`, whatever they are.
+        assert_eq!(
+            field_errors(quote::quote!(rename = "a" "b", rename = |x| [x; 2], readonly)),
+            [
+                "expected a string literal: `rename = \"type\"`",
+                "expected a string literal: `rename = \"type\"`",
+            ]
+        );
+        assert_eq!(
+            field_errors(quote::quote!(
+                colour = match x {
+                    _ => 1,
+                },
+                readonly
+            )),
+            ["unknown key `colour` on a field: expected one of `rename`, `readonly`, `skip`"]
         );
     }
 
