@@ -162,4 +162,59 @@ mod tests {
             "{out}"
         );
     }
+
+    /// The expansion as a reader would write it: parsed as a file and pretty-printed.
+    fn pretty(tokens: TokenStream) -> String {
+        match syn::parse_file(&tokens.to_string()) {
+            Ok(file) => prettyplease::unparse(&file),
+            Err(e) => panic!("the expansion does not parse as a file: {e}\n{tokens}"),
+        }
+    }
+
+    #[test]
+    fn model_expansion() {
+        let out = derive_model(quote! {
+            #[taskflow(model = "crm.lead")]
+            pub struct Lead {
+                pub id: Id<Lead>,
+                pub name: String,
+                pub contact_name: Option<String>,
+                pub partner_id: Option<Many2one<Partner>>,
+                pub order_line: One2many<OrderLine>,
+                pub tag_ids: Many2many<Tag>,
+                #[taskflow(rename = "type")]
+                pub kind: LeadType,
+                #[taskflow(readonly)]
+                pub create_date: Option<DateTime>,
+                #[taskflow(skip)]
+                pub note: String,
+            }
+        });
+        insta::assert_snapshot!(pretty(out));
+    }
+
+    #[test]
+    fn selection_expansion() {
+        let out = derive_selection(quote! {
+            pub enum LeadType {
+                Lead,
+                #[taskflow(rename = "opportunity")]
+                Opp,
+                VeryHigh,
+            }
+        });
+        insta::assert_snapshot!(pretty(out));
+    }
+
+    #[test]
+    fn selection_fallback_expansion() {
+        let out = derive_selection(quote! {
+            enum LeadType {
+                Lead,
+                #[taskflow(rename = "lead")]
+                Opportunity,
+            }
+        });
+        insta::assert_snapshot!(pretty(out));
+    }
 }
