@@ -51,6 +51,9 @@ impl Ctxt {
 const CONTAINER_KEYS: &[&str] = &["model"];
 const FIELD_KEYS: &[&str] = &["rename", "readonly", "skip"];
 const VARIANT_KEYS: &[&str] = &["rename"];
+/// A selection's keys are all on its variants.
+const SELECTION_KEYS: &[&str] = &[];
+const ON_VARIANTS: &str = "put `#[taskflow(rename = \"key\")]` on variants";
 
 /// Where an attribute sits, for the keys it accepts and the wording of errors.
 #[derive(Clone, Copy)]
@@ -58,6 +61,7 @@ enum Position {
     Struct,
     Field,
     Variant,
+    Selection,
 }
 
 impl Position {
@@ -66,6 +70,7 @@ impl Position {
             Position::Struct => CONTAINER_KEYS,
             Position::Field => FIELD_KEYS,
             Position::Variant => VARIANT_KEYS,
+            Position::Selection => SELECTION_KEYS,
         }
     }
 
@@ -74,13 +79,27 @@ impl Position {
             Position::Struct => "on the struct",
             Position::Field => "on a field",
             Position::Variant => "on a selection variant",
+            Position::Selection => "on a selection enum",
         }
     }
 
-    fn home_of(key: &str) -> Option<Position> {
-        [Position::Struct, Position::Field, Position::Variant]
-            .into_iter()
-            .find(|p| p.keys().contains(&key))
+    /// Where else `key` would be accepted: for a selection, only its variants are relevant.
+    fn home_of(self, key: &str) -> Option<Position> {
+        let candidates: &[Position] = match self {
+            Position::Variant | Position::Selection => &[Position::Variant],
+            Position::Struct | Position::Field => &[Position::Struct, Position::Field],
+        };
+        candidates.iter().copied().find(|p| p.keys().contains(&key))
+    }
+
+    /// What the attribute accepts, for errors.
+    fn expected(self) -> String {
+        match self {
+            Position::Selection => {
+                format!("#[derive(Selection)] takes no keys on the enum; {ON_VARIANTS}")
+            }
+            _ => format!("expected one of {}", list(self.keys())),
+        }
     }
 }
 
@@ -181,6 +200,11 @@ pub(crate) fn variant(attrs: &[Attribute], cx: &mut Ctxt) -> VariantAttrs {
     out
 }
 
+/// `#[taskflow(...)]` on a selection enum, which takes no keys: each is reported.
+pub(crate) fn selection(attrs: &[Attribute], cx: &mut Ctxt) {
+    each_key(attrs, Position::Selection, cx, |_, _, _| Ok(()));
+}
+
 /// Walks every key of every `#[taskflow(...)]`, reporting unknown keys and handing known ones to
 /// `f`. A malformed attribute is reported and the rest of it skipped.
 fn each_key(
@@ -191,38 +215,26 @@ fn each_key(
 ) {
     for attr in attrs.iter().filter(|a| a.path().is_ident("taskflow")) {
         if let syn::Meta::Path(path) = &attr.meta {
-            cx.error_spanned(
-                path,
-                format!(
+            let message = match position {
+                Position::Selection => position.expected(),
+                _ => format!(
                     "expected `#[taskflow(...)]` with keys: {}",
                     list(position.keys())
                 ),
-            );
+            };
+            cx.error_spanned(path, message);
             continue;
         }
         let result = attr.parse_nested_meta(|meta| {
             let Some(ident) = meta.path.get_ident() else {
-                cx.error_spanned(
-                    &meta.path,
-                    format!("expected one of {}", list(position.keys())),
-                );
+                cx.error_spanned(&meta.path, position.expected());
                 return skip_value(&meta);
             };
             let key = ident.to_string();
             if position.keys().contains(&key.as_str()) {
                 return f(&key, &meta, cx);
             }
-            let mut message = format!(
-                "unknown key `{key}` {}: expected one of {}",
-                position.describe(),
-                list(position.keys())
-            );
-            if let Some(home) = Position::home_of(&key) {
-                message.push_str(&format!("; `{key}` goes {}", home.describe()));
-            } else if let Some(close) = suggest::closest(&key, position.keys()) {
-                message.push_str(&format!("; did you mean `{close}`?"));
-            }
-            cx.error(ident.span(), message);
+            cx.error(ident.span(), unknown_key(&key, position));
             skip_value(&meta)
         });
         if let Err(e) = result {
@@ -231,10 +243,39 @@ fn each_key(
     }
 }
 
+fn unknown_key(key: &str, position: Position) -> String {
+    let place = position.describe();
+    if let Position::Selection = position {
+        let hint = match (position.home_of(key), suggest::closest(key, VARIANT_KEYS)) {
+            (Some(home), _) => format!("`{key}` goes {}", home.describe()),
+            (None, Some(close)) => {
+                format!(
+                    "did you mean `{close}`? It goes {}",
+                    Position::Variant.describe()
+                )
+            }
+            (None, None) => ON_VARIANTS.to_owned(),
+        };
+        return format!(
+            "unknown key `{key}` {place}: #[derive(Selection)] takes no keys on the enum; {hint}"
+        );
+    }
+    let mut message = format!(
+        "unknown key `{key}` {place}: expected one of {}",
+        list(position.keys())
+    );
+    if let Some(home) = position.home_of(key) {
+        message.push_str(&format!("; `{key}` goes {}", home.describe()));
+    } else if let Some(close) = suggest::closest(key, position.keys()) {
+        message.push_str(&format!("; did you mean `{close}`?"));
+    }
+    message
+}
+
 /// Consumes `= value` or `(...)` after an unknown key so parsing can go on.
 fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
+        value_tokens(meta.value()?)?;
     } else if meta.input.peek(syn::token::Paren) {
         let _content;
         syn::parenthesized!(_content in meta.input);
@@ -254,20 +295,27 @@ fn string_value(
         skip_value(meta)?;
         return Ok(None);
     }
-    let expr: syn::Expr = meta.value()?.parse()?;
-    match expr {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(lit),
-            ..
-        }) => Ok(Some(lit)),
-        other => {
+    let tokens = value_tokens(meta.value()?)?;
+    match syn::parse2::<LitStr>(tokens.clone()) {
+        Ok(lit) => Ok(Some(lit)),
+        Err(_) => {
             cx.error_spanned(
-                other,
+                tokens,
                 format!("expected a string literal: `{key} = {example}`"),
             );
             Ok(None)
         }
     }
+}
+
+/// The tokens of a value, up to the next `,`. Taken as tokens rather than parsed as an
+/// expression, which would need syn's `full` feature for anything but the simplest.
+fn value_tokens(input: syn::parse::ParseStream<'_>) -> syn::Result<proc_macro2::TokenStream> {
+    let mut tokens = proc_macro2::TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        tokens.extend([input.parse::<proc_macro2::TokenTree>()?]);
+    }
+    Ok(tokens)
 }
 
 /// Reads a flag key (`readonly`); a value is reported and skipped.
@@ -369,6 +417,45 @@ mod tests {
         assert_eq!(
             field_errors(quote::quote!(rename = 3)),
             ["expected a string literal: `rename = \"type\"`"]
+        );
+        // Values are taken as tokens up to the next `,`, whatever they are.
+        assert_eq!(
+            field_errors(quote::quote!(rename = "a" "b", rename = |x| [x; 2], readonly)),
+            [
+                "expected a string literal: `rename = \"type\"`",
+                "expected a string literal: `rename = \"type\"`",
+            ]
+        );
+        assert_eq!(
+            field_errors(quote::quote!(
+                colour = match x {
+                    _ => 1,
+                },
+                readonly
+            )),
+            ["unknown key `colour` on a field: expected one of `rename`, `readonly`, `skip`"]
+        );
+    }
+
+    #[test]
+    fn a_selection_enum_takes_no_keys() {
+        let attr: Attribute =
+            syn::parse_quote!(#[taskflow(rename = "x", renme = "y", model = "crm.lead")]);
+        let mut cx = Ctxt::default();
+        selection(&[attr], &mut cx);
+        let errors: Vec<String> = cx
+            .finish()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "unknown key `rename` on a selection enum: #[derive(Selection)] takes no keys on the enum; `rename` goes on a selection variant",
+                "unknown key `renme` on a selection enum: #[derive(Selection)] takes no keys on the enum; did you mean `rename`? It goes on a selection variant",
+                "unknown key `model` on a selection enum: #[derive(Selection)] takes no keys on the enum; put `#[taskflow(rename = \"key\")]` on variants",
+            ]
         );
     }
 }

@@ -1,11 +1,12 @@
-//! Rules across fields: one `id`, unique server names, field types the server can carry, setter
-//! names free.
+//! Rules across fields and variants. A model: one `id`, unique server names, field types the
+//! server can carry, setter names free. A selection: no generics, at least one variant, unit
+//! variants, unique keys.
 
-use syn::Type;
 use syn::ext::IdentExt;
+use syn::{Fields, Type};
 
 use crate::attr::Ctxt;
-use crate::ir::{Field, Model};
+use crate::ir::{Field, Model, Selection};
 
 pub(crate) fn model(model: &Model<'_>, cx: &mut Ctxt) {
     unique_server_names(model, cx);
@@ -97,4 +98,45 @@ fn field_type(ty: &Type, cx: &mut Ctxt) {
             quote::ToTokens::to_token_stream(ty)
         ),
     );
+}
+
+pub(crate) fn selection(selection: &Selection<'_>, cx: &mut Ctxt) {
+    let generics = selection.generics;
+    let message = "generic selections are not supported: a selection is a plain enum of keys";
+    // `Generics` prints its parameters only: a lone `where` clause needs its own span.
+    match &generics.where_clause {
+        Some(clause) if generics.lt_token.is_none() => cx.error_spanned(clause, message),
+        _ if generics.lt_token.is_some() => cx.error_spanned(generics, message),
+        _ => {}
+    }
+    if selection.variants.is_empty() {
+        cx.error(
+            selection.ident.span(),
+            "a selection needs at least one variant, one per server key",
+        );
+    }
+    for (i, variant) in selection.variants.iter().enumerate() {
+        if !matches!(variant.fields, Fields::Unit) {
+            cx.error_spanned(
+                variant.fields,
+                format!(
+                    "selection variant `{}` has fields: a selection variant stands for one key \
+                     and carries no data",
+                    variant.ident
+                ),
+            );
+        }
+        let earlier = selection.variants[..i]
+            .iter()
+            .find(|v| v.key == variant.key);
+        if let Some(earlier) = earlier {
+            cx.error(
+                variant.key_span,
+                format!(
+                    "duplicate selection key `{}`: variant `{}` already uses it",
+                    variant.key, earlier.ident
+                ),
+            );
+        }
+    }
 }

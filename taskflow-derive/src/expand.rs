@@ -1,15 +1,19 @@
 //! Code generation. Everything is named through `::taskflow_sdk::__private`; the logic (decoding,
-//! value encoding, requests) lives in taskflow-sdk, and this module only wires the struct to it.
+//! value encoding, requests) lives in taskflow-sdk, and this module only wires the type to it.
+//!
+//! Each derive runs the same phases: parse the item, build its IR (`ir`, reading the attributes
+//! through `attr`), check the rules (`check`), then generate (`model`, `selection`). When any
+//! phase reported an error, the output is the errors plus stub impls.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
-use syn::ext::IdentExt;
-use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Fields, Ident, Visibility};
+mod model;
+mod selection;
 
-use crate::attr::{self, Ctxt};
+use proc_macro2::TokenStream;
+use syn::DeriveInput;
+
+use crate::attr::Ctxt;
 use crate::check;
-use crate::ir::{self, Model};
+use crate::ir;
 
 /// `#[derive(TaskflowModel)]` on tokens: the expansion, or the errors plus stub impls.
 pub(crate) fn derive_model(input: TokenStream) -> TokenStream {
@@ -23,10 +27,10 @@ pub(crate) fn derive_model(input: TokenStream) -> TokenStream {
         check::model(model, &mut cx);
     }
     match (cx.finish(), model) {
-        (Ok(()), Some(model)) => model_impl(&model),
+        (Ok(()), Some(model)) => model::model_impl(&model),
         (Err(errors), _) => {
             let mut out = errors.to_compile_error();
-            out.extend(model_fallback(&input));
+            out.extend(model::model_fallback(&input));
             out
         }
         // `ir::model` only gives up after reporting why.
@@ -34,583 +38,33 @@ pub(crate) fn derive_model(input: TokenStream) -> TokenStream {
     }
 }
 
-fn model_impl(m: &Model<'_>) -> TokenStream {
-    let ident = m.ident;
-    let vis = m.vis;
-    let model_name = &m.model;
-    let values_ident = format_ident!("{}Values", ident);
-    let fields_ident = format_ident!("{}Fields", ident);
-    let root = Ident::new("__TaskflowRoot", Span::call_site());
-
-    let read: Vec<_> = m.fields.iter().filter(|f| f.is_read()).collect();
-    let server_names: Vec<&str> = read.iter().map(|f| f.server.as_str()).collect();
-
-    // Field handles.
-    let handle_defs = read.iter().map(|f| {
-        let (fi, ty, name) = (f.ident, f.ty, &f.server);
-        let doc = format!("The `{name}` field, for domains.");
-        quote! {
-            #[doc = #doc]
-            #vis #fi: ::taskflow_sdk::__private::Field<#root, #ty>
-        }
-    });
-    let handle_inits = read.iter().map(|f| {
-        let (fi, name) = (f.ident, &f.server);
-        quote!(#fi: ::taskflow_sdk::__private::Field::new(prefix, #name))
-    });
-
-    // Decoding slots.
-    let slot_idents: Vec<Ident> = (0..read.len()).map(|i| format_ident!("__f{}", i)).collect();
-    let slot_defs = read.iter().zip(&slot_idents).map(|(f, s)| {
-        let ty = f.ty;
-        quote_spanned!(ty.span()=> #s: ::core::option::Option<#ty>)
-    });
-    let slot_arms = read.iter().zip(&slot_idents).enumerate().map(|(i, (f, s))| {
-        let name = &f.server;
-        if f.is_id() {
-            let ty = f.ty;
-            quote_spanned!(ty.span()=> #i => ::taskflow_sdk::__private::fill_id::<#ident, #ty, __A>(&mut self.#s, map, ctx))
-        } else {
-            let ty = f.ty;
-            quote_spanned!(ty.span()=> #i => ::taskflow_sdk::__private::fill_field::<#ty, __A>(&mut self.#s, map, ctx, #name))
-        }
-    });
-    let slot_names = read.iter().enumerate().map(|(i, f)| {
-        let name = &f.server;
-        quote!(#name => ::core::option::Option::Some(#i))
-    });
-    let finish_fields = m.fields.iter().map(|f| {
-        let fi = f.ident;
-        let ty = f.ty;
-        match read.iter().position(|r| std::ptr::eq(*r, f)) {
-            Some(i) => {
-                let s = &slot_idents[i];
-                let name = &f.server;
-                quote_spanned!(ty.span()=> #fi: ::taskflow_sdk::__private::take_field::<#ty, __E>(self.#s, ctx, #name)?)
-            }
-            None => quote_spanned!(ty.span()=> #fi: <#ty as ::core::default::Default>::default()),
-        }
-    });
-
-    // Values setters.
-    let setters = m.fields.iter().filter(|f| f.is_writable()).map(|f| {
-        let (fi, ty, name) = (f.ident, f.ty, &f.server);
-        let clear = format_ident!("clear_{}", fi.unraw());
-        let doc = format!("Sets `{name}`.");
-        let clear_doc = format!("Empties `{name}`: sends `false`.");
-        let write_ty =
-            quote_spanned!(ty.span()=> <#ty as ::taskflow_sdk::__private::FieldValue>::Write);
-        let encode =
-            quote_spanned!(ty.span()=> ::taskflow_sdk::__private::write_field::<#ty>(value));
-        // Spanned at the field's type, so an unsupported type is reported there, not at the derive.
-        quote_spanned! {ty.span()=>
-            #[doc = #doc]
-            #vis fn #fi(mut self, value: impl ::core::convert::Into<#write_ty>) -> Self {
-                self.0.set(#name, #encode);
-                self
-            }
-
-            #[doc = #clear_doc]
-            #vis fn #clear(mut self) -> Self {
-                self.0.set(#name, ::taskflow_sdk::__private::WriteValue::clear());
-                self
-            }
-        }
-    });
-
-    // Fields without a setter still need a supported type; writable ones are checked by theirs.
-    let assertions = read.iter().filter(|f| !f.is_writable()).map(|f| {
-        let ty = f.ty;
-        quote_spanned!(ty.span()=> ::taskflow_sdk::__private::assert_field::<#ty>();)
-    });
-
-    let id_field = m.fields.iter().find(|f| f.is_id());
-    let id_expr = match id_field {
-        Some(f) => {
-            let (fi, ty) = (f.ident, f.ty);
-            quote_spanned!(ty.span()=> <#ty as ::taskflow_sdk::__private::RecordId<Self>>::record_id(self.#fi))
-        }
-        None => quote!(::taskflow_sdk::__private::Id::new(0)),
-    };
-
-    let values_doc = format!(
-        "Field values for creating or writing `{model_name}` records (see [`{ident}::values`]): \
-         only the fields that are set are sent."
-    );
-    let fields_doc =
-        format!("Field handles of `{model_name}` for typed domains (see [`{ident}::fields`]).");
-    let raw_doc = format!(
-        "Sets any field of `{model_name}` to a raw value, such as one the struct does not \
-         declare (`.raw(\"active\", false)`), replacing an earlier value."
-    );
-    let inherent = inherent_impl(
-        ident,
-        vis,
-        quote!(#values_ident),
-        quote!(#values_ident::default()),
-        quote!(#fields_ident<#ident>),
-        quote!(<#ident as ::taskflow_sdk::__private::Model>::fields_at::<#ident>("")),
-        model_name,
-    );
-
-    quote! {
-        #[doc = #values_doc]
-        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::default::Default)]
-        #[must_use]
-        #vis struct #values_ident(::taskflow_sdk::__private::WriteValues<#ident>);
-
-        // A private model need not use every setter.
-        #[automatically_derived]
-        #[allow(dead_code)]
-        impl #values_ident {
-            #(#setters)*
-
-            #[doc = #raw_doc]
-            #vis fn raw(
-                self,
-                field: &::core::primitive::str,
-                value: impl ::core::convert::Into<::taskflow_sdk::__private::Value>,
-            ) -> Self {
-                Self(self.0.raw(field, value))
-            }
-        }
-
-        #[automatically_derived]
-        impl ::core::convert::From<#values_ident> for ::taskflow_sdk::__private::WriteValues<#ident> {
-            fn from(values: #values_ident) -> Self {
-                values.0
-            }
-        }
-
-        #[doc = #fields_doc]
-        #vis struct #fields_ident<#root> {
-            #(#handle_defs,)*
-        }
-
-        #[automatically_derived]
-        impl ::taskflow_sdk::__private::Model for #ident {
-            const MODEL: &'static ::core::primitive::str = #model_name;
-            const FIELDS: &'static [&'static ::core::primitive::str] = &[#(#server_names),*];
-            type Values = #values_ident;
-            type Fields<#root> = #fields_ident<#root>;
-
-            fn fields_at<#root>(prefix: &::core::primitive::str) -> #fields_ident<#root> {
-                #fields_ident { #(#handle_inits,)* }
-            }
-
-            fn id(&self) -> ::taskflow_sdk::__private::Id<Self> {
-                #id_expr
-            }
-        }
-
-        #inherent
-
-        const _: () = {
-            #[derive(::core::default::Default)]
-            struct __Slots {
-                #(#slot_defs,)*
-            }
-
-            #[automatically_derived]
-            impl ::taskflow_sdk::__private::RecordSlots for __Slots {
-                type Record = #ident;
-                const MODEL: &'static ::core::primitive::str = #model_name;
-
-                fn slot(name: &::core::primitive::str) -> ::core::option::Option<::core::primitive::usize> {
-                    match name {
-                        #(#slot_names,)*
-                        _ => ::core::option::Option::None,
-                    }
-                }
-
-                fn fill<'de, __A: ::taskflow_sdk::__private::serde::de::MapAccess<'de>>(
-                    &mut self,
-                    slot: ::core::primitive::usize,
-                    map: &mut __A,
-                    ctx: &mut ::taskflow_sdk::__private::RecordCtx,
-                ) -> ::core::result::Result<(), __A::Error> {
-                    match slot {
-                        #(#slot_arms,)*
-                        _ => ::core::result::Result::Ok(()),
-                    }
-                }
-
-                fn finish<__E: ::taskflow_sdk::__private::serde::de::Error>(
-                    self,
-                    ctx: &::taskflow_sdk::__private::RecordCtx,
-                ) -> ::core::result::Result<#ident, __E> {
-                    ::core::result::Result::Ok(#ident {
-                        #(#finish_fields,)*
-                    })
-                }
-            }
-
-            #[automatically_derived]
-            impl<'de> ::taskflow_sdk::__private::serde::Deserialize<'de> for #ident {
-                fn deserialize<__D: ::taskflow_sdk::__private::serde::Deserializer<'de>>(
-                    deserializer: __D,
-                ) -> ::core::result::Result<Self, __D::Error> {
-                    ::taskflow_sdk::__private::deserialize_record::<__Slots, __D>(deserializer)
-                }
-            }
-
-            #[allow(dead_code)]
-            fn __assert_field_types() {
-                #(#assertions)*
-            }
-        };
-    }
-}
-
-/// The inherent shortcuts (`Lead::create(...)`), each calling the generic operation.
-fn inherent_impl(
-    ident: &Ident,
-    vis: &Visibility,
-    values_ty: TokenStream,
-    values_expr: TokenStream,
-    fields_ty: TokenStream,
-    fields_expr: TokenStream,
-    model_name: &str,
-) -> TokenStream {
-    let p = quote!(::taskflow_sdk::__private);
-    let session = quote!(&#p::Session);
-    let ids = quote!(&[#p::Id<Self>]);
-    let write_values = quote!(impl ::core::convert::Into<#p::WriteValues<Self>>);
-    let doc = |what: &str| format!("{what} `{model_name}`. See `taskflow_sdk::model`.");
-    let d_values = doc("Empty field values for create and write on");
-    let d_fields = doc("Field handles for typed domains on");
-    let d_create = doc("Creates one record of");
-    let d_create_many = doc("Creates several records in one call on");
-    let d_write = doc("Writes the same values to records of");
-    let d_read = doc("Reads records (exactly this struct's fields) of");
-    let d_unlink = doc("Deletes records of");
-    let d_search = doc("Searches record ids of");
-    let d_search_read = doc("Searches and reads records of");
-    let d_search_count = doc("Counts matching records of");
-    let d_name_get = doc("Display names (falling back to `display_name`) of");
-    let d_name_search = doc("Finds records by display name on");
-    let d_fields_get = doc("Describes the fields of");
-    let d_load = doc("Imports rows keyed by external id, all or nothing, in one call into");
-    quote! {
-        #[automatically_derived]
-        #[allow(dead_code)]
-        impl #ident {
-            #[doc = #d_values]
-            #vis fn values() -> #values_ty {
-                #values_expr
-            }
-
-            #[doc = #d_fields]
-            #vis fn fields() -> #fields_ty {
-                #fields_expr
-            }
-
-            #[doc = #d_create]
-            #vis async fn create(session: #session, values: #write_values) -> #p::Result<#p::Id<Self>> {
-                #p::model::create::<Self>(session, values).await
-            }
-
-            #[doc = #d_create_many]
-            #vis async fn create_many<__V: ::core::convert::Into<#p::WriteValues<Self>>>(
-                session: #session,
-                values: impl ::core::iter::IntoIterator<Item = __V>,
-            ) -> #p::Result<#p::Vec<#p::Id<Self>>> {
-                #p::model::create_many::<Self, __V>(session, values).await
-            }
-
-            #[doc = #d_write]
-            #vis async fn write(session: #session, ids: #ids, values: #write_values) -> #p::Result<()> {
-                #p::model::write::<Self>(session, ids, values).await
-            }
-
-            #[doc = #d_read]
-            #vis async fn read(session: #session, ids: #ids) -> #p::Result<#p::Vec<Self>> {
-                #p::model::read::<Self>(session, ids).await
-            }
-
-            #[doc = #d_unlink]
-            #vis async fn unlink(session: #session, ids: #ids) -> #p::Result<()> {
-                #p::model::unlink::<Self>(session, ids).await
-            }
-
-            #[doc = #d_search]
-            #vis fn search(
-                session: #session,
-                domain: #p::Domain<Self>,
-            ) -> #p::model::Search<'_, Self, #p::Vec<#p::Id<Self>>> {
-                #p::model::search::<Self>(session, domain)
-            }
-
-            #[doc = #d_search_read]
-            #vis fn search_read(
-                session: #session,
-                domain: #p::Domain<Self>,
-            ) -> #p::model::Search<'_, Self, #p::Vec<Self>> {
-                #p::model::search_read::<Self>(session, domain)
-            }
-
-            #[doc = #d_search_count]
-            #vis async fn search_count(session: #session, domain: #p::Domain<Self>) -> #p::Result<::core::primitive::u64> {
-                #p::model::search_count::<Self>(session, domain).await
-            }
-
-            #[doc = #d_name_get]
-            #vis async fn name_get(
-                session: #session,
-                ids: #ids,
-            ) -> #p::Result<#p::Vec<(#p::Id<Self>, #p::String)>> {
-                #p::model::name_get::<Self>(session, ids).await
-            }
-
-            #[doc = #d_name_search]
-            #vis fn name_search(
-                session: #session,
-                name: impl ::core::convert::Into<#p::String>,
-            ) -> #p::model::NameSearch<'_, Self> {
-                #p::model::name_search::<Self>(session, name)
-            }
-
-            #[doc = #d_fields_get]
-            #vis async fn fields_get(
-                session: #session,
-            ) -> #p::Result<#p::BTreeMap<#p::String, #p::model::FieldInfo>> {
-                #p::model::fields_get::<Self>(session).await
-            }
-
-            #[doc = #d_load]
-            #vis async fn load<__X, __V>(
-                session: #session,
-                rows: impl ::core::iter::IntoIterator<Item = (__X, __V)>,
-            ) -> #p::Result<::core::result::Result<#p::Vec<#p::Id<Self>>, #p::Vec<#p::model::RowError>>>
-            where
-                __X: ::core::convert::Into<#p::String>,
-                __V: ::core::convert::Into<#p::WriteValues<Self>>,
-            {
-                #p::model::load::<Self, __X, __V>(session, rows).await
-            }
-        }
-    }
-}
-
-/// Stub impls emitted next to the errors, so that code using the model reports nothing more.
-/// Nothing is emitted for generic items, where a stub would itself fail.
-fn model_fallback(input: &DeriveInput) -> TokenStream {
-    if input.generics.lt_token.is_some() || input.generics.where_clause.is_some() {
-        return TokenStream::new();
-    }
-    let ident = &input.ident;
-    let p = quote!(::taskflow_sdk::__private);
-    let inherent = inherent_impl(
-        ident,
-        &input.vis,
-        quote!(#p::WriteValues<#ident>),
-        quote!(#p::WriteValues::new()),
-        quote!(#p::NoFields),
-        quote!(#p::NoFields),
-        "",
-    );
-    quote! {
-        #[automatically_derived]
-        impl #p::Model for #ident {
-            const MODEL: &'static ::core::primitive::str = "";
-            const FIELDS: &'static [&'static ::core::primitive::str] = &[];
-            type Values = #p::WriteValues<Self>;
-            type Fields<__TaskflowRoot> = #p::NoFields;
-
-            fn fields_at<__TaskflowRoot>(_prefix: &::core::primitive::str) -> #p::NoFields {
-                #p::NoFields
-            }
-
-            fn id(&self) -> #p::Id<Self> {
-                #p::Id::new(0)
-            }
-        }
-
-        #inherent
-
-        #[automatically_derived]
-        impl<'de> #p::serde::Deserialize<'de> for #ident {
-            fn deserialize<__D: #p::serde::Deserializer<'de>>(
-                _deserializer: __D,
-            ) -> ::core::result::Result<Self, __D::Error> {
-                ::core::result::Result::Err(<__D::Error as #p::serde::de::Error>::custom(
-                    "#[derive(TaskflowModel)] failed for this type",
-                ))
-            }
-        }
-    }
-}
-
-/// `#[derive(Selection)]` on tokens.
+/// `#[derive(Selection)]` on tokens: the expansion, or the errors plus stub impls.
 pub(crate) fn derive_selection(input: TokenStream) -> TokenStream {
     let input: DeriveInput = match syn::parse2(input) {
         Ok(input) => input,
         Err(e) => return e.to_compile_error(),
     };
     let mut cx = Ctxt::default();
-    let variants = selection_variants(&input, &mut cx);
-    match cx.finish() {
-        Ok(()) => selection_impl(&input.ident, &variants),
-        Err(errors) => errors.to_compile_error(),
+    let selection = ir::selection(&input, &mut cx);
+    if let Some(selection) = &selection {
+        check::selection(selection, &mut cx);
     }
-}
-
-fn selection_variants(input: &DeriveInput, cx: &mut Ctxt) -> Vec<(Ident, String)> {
-    if input.generics.lt_token.is_some() || input.generics.where_clause.is_some() {
-        cx.error_spanned(
-            &input.generics,
-            "generic selections are not supported: a selection is a plain enum of keys",
-        );
+    match (cx.finish(), selection) {
+        (Ok(()), Some(selection)) => selection::selection_impl(&selection),
+        (Err(errors), _) => {
+            let mut out = errors.to_compile_error();
+            out.extend(selection::selection_fallback(&input));
+            out
+        }
+        // `ir::selection` only gives up after reporting why.
+        (Ok(()), None) => TokenStream::new(),
     }
-    for attr in input.attrs.iter().filter(|a| a.path().is_ident("taskflow")) {
-        cx.error_spanned(
-            attr,
-            "#[derive(Selection)] takes no `#[taskflow(...)]` on the enum; put \
-             `#[taskflow(rename = \"key\")]` on variants",
-        );
-    }
-    let data = match &input.data {
-        Data::Enum(data) => data,
-        Data::Struct(s) => {
-            cx.error(
-                s.struct_token.span,
-                "#[derive(Selection)] expects an enum of unit variants, found a struct",
-            );
-            return Vec::new();
-        }
-        Data::Union(u) => {
-            cx.error(
-                u.union_token.span,
-                "#[derive(Selection)] expects an enum of unit variants, found a union",
-            );
-            return Vec::new();
-        }
-    };
-    if data.variants.is_empty() {
-        cx.error(
-            input.ident.span(),
-            "a selection needs at least one variant, one per server key",
-        );
-    }
-    let mut out: Vec<(Ident, String)> = Vec::new();
-    for variant in &data.variants {
-        let attrs = attr::variant(&variant.attrs, cx);
-        if !matches!(variant.fields, Fields::Unit) {
-            cx.error_spanned(
-                &variant.fields,
-                format!(
-                    "selection variant `{}` has fields: a selection variant stands for one key \
-                     and carries no data",
-                    variant.ident
-                ),
-            );
-        }
-        let (key, span) = match &attrs.rename {
-            Some(lit) => (lit.value(), lit.span()),
-            None => (
-                snake_case(&variant.ident.unraw().to_string()),
-                variant.ident.span(),
-            ),
-        };
-        if let Some((other, _)) = out.iter().find(|(_, k)| *k == key) {
-            cx.error(
-                span,
-                format!("duplicate selection key `{key}`: variant `{other}` already uses it"),
-            );
-        }
-        out.push((variant.ident.clone(), key));
-    }
-    out
-}
-
-fn selection_impl(ident: &Ident, variants: &[(Ident, String)]) -> TokenStream {
-    let p = quote!(::taskflow_sdk::__private);
-    let name = ident.to_string();
-    let keys = variants.iter().map(|(_, k)| k);
-    let to_key = variants.iter().map(|(v, k)| quote!(Self::#v => #k));
-    let from_key = variants
-        .iter()
-        .map(|(v, k)| quote!(#k => ::core::option::Option::Some(Self::#v)));
-    // `key` and `from_key` are the trait's only: inherent copies would clash with the user's own
-    // methods of those names.
-    quote! {
-        #[automatically_derived]
-        impl #p::Selection for #ident {
-            const NAME: &'static ::core::primitive::str = #name;
-            const KEYS: &'static [&'static ::core::primitive::str] = &[#(#keys),*];
-
-            fn key(&self) -> &'static ::core::primitive::str {
-                match self {
-                    #(#to_key,)*
-                }
-            }
-
-            fn from_key(key: &::core::primitive::str) -> ::core::option::Option<Self> {
-                match key {
-                    #(#from_key,)*
-                    _ => ::core::option::Option::None,
-                }
-            }
-        }
-
-        #[automatically_derived]
-        impl #p::serde::Serialize for #ident {
-            fn serialize<__S: #p::serde::Serializer>(
-                &self,
-                serializer: __S,
-            ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                #p::selection::serialize(self, serializer)
-            }
-        }
-
-        #[automatically_derived]
-        impl<'de> #p::serde::Deserialize<'de> for #ident {
-            fn deserialize<__D: #p::serde::Deserializer<'de>>(
-                deserializer: __D,
-            ) -> ::core::result::Result<Self, __D::Error> {
-                #p::selection::deserialize(deserializer)
-            }
-        }
-
-        #[automatically_derived]
-        impl #p::FieldValue for #ident {
-            type Write = Self;
-            type Operand = Self;
-
-            fn write_value(value: Self) -> #p::WriteValue {
-                #p::selection::write_value(value)
-            }
-
-            fn operand_value(value: Self) -> #p::Value {
-                #p::selection::operand_value(value)
-            }
-        }
-    }
-}
-
-/// `VeryHigh` -> `very_high`.
-fn snake_case(name: &::core::primitive::str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
-            if prev_lower || (prev_upper && next_lower) {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
+    use quote::quote;
+
     use super::*;
 
     fn errors(tokens: TokenStream) -> Vec<String> {
@@ -693,10 +147,7 @@ mod tests {
     }
 
     #[test]
-    fn selection_keys_default_to_snake_case() {
-        assert_eq!(snake_case("Opportunity"), "opportunity");
-        assert_eq!(snake_case("VeryHigh"), "very_high");
-        assert_eq!(snake_case("HTTPServer"), "http_server");
+    fn selection_errors_are_reported_together_with_a_fallback() {
         let out = derive_selection(quote! {
             enum Kind { Lead, #[taskflow(rename = "lead")] Other, Data(u8) }
         })
@@ -706,5 +157,64 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("selection variant `Data` has fields"), "{out}");
+        assert!(
+            out.contains("impl :: taskflow_sdk :: __private :: Selection for Kind"),
+            "{out}"
+        );
+    }
+
+    /// The expansion as a reader would write it: parsed as a file and pretty-printed.
+    fn pretty(tokens: TokenStream) -> String {
+        match syn::parse_file(&tokens.to_string()) {
+            Ok(file) => prettyplease::unparse(&file),
+            Err(e) => panic!("the expansion does not parse as a file: {e}\n{tokens}"),
+        }
+    }
+
+    #[test]
+    fn model_expansion() {
+        let out = derive_model(quote! {
+            #[taskflow(model = "crm.lead")]
+            pub struct Lead {
+                pub id: Id<Lead>,
+                pub name: String,
+                pub contact_name: Option<String>,
+                pub partner_id: Option<Many2one<Partner>>,
+                pub order_line: One2many<OrderLine>,
+                pub tag_ids: Many2many<Tag>,
+                #[taskflow(rename = "type")]
+                pub kind: LeadType,
+                #[taskflow(readonly)]
+                pub create_date: Option<DateTime>,
+                #[taskflow(skip)]
+                pub note: String,
+            }
+        });
+        insta::assert_snapshot!(pretty(out));
+    }
+
+    #[test]
+    fn selection_expansion() {
+        let out = derive_selection(quote! {
+            pub enum LeadType {
+                Lead,
+                #[taskflow(rename = "opportunity")]
+                Opp,
+                VeryHigh,
+            }
+        });
+        insta::assert_snapshot!(pretty(out));
+    }
+
+    #[test]
+    fn selection_fallback_expansion() {
+        let out = derive_selection(quote! {
+            enum LeadType {
+                Lead,
+                #[taskflow(rename = "lead")]
+                Opportunity,
+            }
+        });
+        insta::assert_snapshot!(pretty(out));
     }
 }

@@ -1,9 +1,10 @@
-//! The validated model: what the struct means once its attributes are read.
+//! The validated items: what a model struct or a selection enum means once its attributes are
+//! read.
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Fields, Ident, Type, Visibility};
+use syn::{Data, DeriveInput, Fields, Generics, Ident, Type, Visibility};
 
 use crate::attr::{self, Ctxt};
 
@@ -43,6 +44,24 @@ impl Field<'_> {
     pub(crate) fn is_read(&self) -> bool {
         self.skip.is_none()
     }
+}
+
+/// An enum mapped to a selection field.
+pub(crate) struct Selection<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) generics: &'a Generics,
+    pub(crate) variants: Vec<Variant<'a>>,
+}
+
+/// One variant of a selection.
+pub(crate) struct Variant<'a> {
+    pub(crate) ident: &'a Ident,
+    /// Expected to be unit: checked in `check`.
+    pub(crate) fields: &'a Fields,
+    /// The server key (the variant name in snake_case, or `rename`).
+    pub(crate) key: String,
+    /// Where the key comes from, for errors about it.
+    pub(crate) key_span: Span,
 }
 
 /// Reads the struct, reporting what does not fit the shape of a model. `None` when the shape is
@@ -134,4 +153,86 @@ pub(crate) fn model<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Model<'
         model,
         fields,
     })
+}
+
+/// Reads the enum and its variants' attributes. `None` when it is not an enum, so there is nothing
+/// further to check.
+pub(crate) fn selection<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Selection<'a>> {
+    attr::selection(&input.attrs, cx);
+    let data = match &input.data {
+        Data::Enum(data) => data,
+        Data::Struct(data) => {
+            cx.error(
+                data.struct_token.span,
+                "#[derive(Selection)] expects an enum of unit variants, found a struct",
+            );
+            return None;
+        }
+        Data::Union(data) => {
+            cx.error(
+                data.union_token.span,
+                "#[derive(Selection)] expects an enum of unit variants, found a union",
+            );
+            return None;
+        }
+    };
+    let variants = data
+        .variants
+        .iter()
+        .map(|variant| {
+            let attrs = attr::variant(&variant.attrs, cx);
+            let (key, key_span) = match &attrs.rename {
+                Some(lit) => (lit.value(), lit.span()),
+                None => (
+                    snake_case(&variant.ident.unraw().to_string()),
+                    variant.ident.span(),
+                ),
+            };
+            Variant {
+                ident: &variant.ident,
+                fields: &variant.fields,
+                key,
+                key_span,
+            }
+        })
+        .collect();
+    Some(Selection {
+        ident: &input.ident,
+        generics: &input.generics,
+        variants,
+    })
+}
+
+/// `VeryHigh` -> `very_high`.
+fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
+            if prev_lower || (prev_upper && next_lower) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_keys_default_to_snake_case() {
+        assert_eq!(snake_case("Opportunity"), "opportunity");
+        assert_eq!(snake_case("VeryHigh"), "very_high");
+        assert_eq!(snake_case("HTTPServer"), "http_server");
+        assert_eq!(snake_case("Level2Up"), "level2_up");
+    }
 }

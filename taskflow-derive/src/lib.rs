@@ -1,9 +1,10 @@
 //! `#[derive(TaskflowModel)]` and `#[derive(Selection)]` for the TaskFlow Rust SDK. Use them
 //! through `taskflow-sdk`, which re-exports both and documents them.
 //!
-//! The work runs in phases, one module each: `attr` parses `#[taskflow(...)]`, `ir` builds the
-//! validated model, `check` applies the rules across fields, `expand` generates code. Errors
-//! are collected in an `attr::Ctxt` and reported together, each at the user's field or attribute.
+//! Both derives run in the same phases, one module each: `attr` parses `#[taskflow(...)]`, `ir`
+//! builds the validated model or selection, `check` applies the rules across fields or variants,
+//! `expand` generates code. Errors are collected in an `attr::Ctxt` and reported together, each
+//! at the user's field, variant or attribute, with stub impls so that nothing else fails.
 
 mod attr;
 mod check;
