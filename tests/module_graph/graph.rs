@@ -19,6 +19,8 @@ struct Module {
     children: BTreeMap<String, usize>,
     items: BTreeSet<String>,
     imports: Vec<Import>,
+    /// The first names of the paths in its code: a re-export it names is a dependency.
+    used: BTreeSet<String>,
 }
 
 /// A name a `use` binds (`name: None` for a glob or `as _`).
@@ -35,6 +37,8 @@ struct Ref {
     line: usize,
     from_use: bool,
     glob: bool,
+    /// The name a `pub use` binds: an edge only if the module's own code names it.
+    reexport: Option<String>,
 }
 
 /// Where an edge comes from: `file:line` and the path as written.
@@ -119,7 +123,7 @@ impl Crate {
                 .children
                 .insert(path.last().unwrap().clone(), id);
         }
-        let (children, items, imports) = Default::default();
+        let (children, items, imports, used) = Default::default();
         self.modules.push(Module {
             path,
             node,
@@ -128,6 +132,7 @@ impl Crate {
             children,
             items,
             imports,
+            used,
         });
         id
     }
@@ -215,14 +220,14 @@ impl Crate {
                         line,
                     } in flat
                     {
-                        if !reexport {
-                            let segs = segs.clone();
+                        if !(reexport && glob) {
                             self.refs.push(Ref {
                                 scope: id,
-                                segs,
+                                segs: segs.clone(),
                                 line,
                                 from_use: true,
                                 glob,
+                                reexport: bound.clone().filter(|_| reexport),
                             });
                         }
                         self.modules[id].imports.push(Import {
@@ -248,9 +253,11 @@ impl Crate {
             if let Some(ident) = ident {
                 self.modules[id].items.insert(ident.to_string());
             }
+            let used = &mut self.modules[id].used;
             Paths {
                 scope: id,
                 refs: &mut self.refs,
+                used,
             }
             .visit_item(item);
         }
@@ -321,7 +328,9 @@ impl Crate {
             let scope = &self.modules[r.scope];
             let from = name(&self.modules[scope.node].path);
             let first = r.segs[0].as_str();
+            let used = |name: &String| scope.used.contains(name);
             let counts = !REEXPORT_ONLY.contains(&from.as_str())
+                && r.reexport.as_ref().is_none_or(used)
                 && (r.from_use
                     || matches!(first, "crate" | "super" | "self")
                     || matches!(
@@ -407,10 +416,12 @@ fn flatten(tree: &syn::UseTree, mut prefix: Vec<String>, out: &mut Vec<UsePath>)
 struct Paths<'a> {
     scope: usize,
     refs: &'a mut Vec<Ref>,
+    used: &'a mut BTreeSet<String>,
 }
 
 impl<'ast> Visit<'ast> for Paths<'_> {
     fn visit_path(&mut self, path: &'ast syn::Path) {
+        self.used.insert(path.segments[0].ident.to_string());
         if path.leading_colon.is_none() && path.segments.len() >= 2 {
             let segs = path.segments.iter().map(|s| s.ident.to_string()).collect();
             let line = line(path.segments[0].ident.span());
@@ -420,6 +431,7 @@ impl<'ast> Visit<'ast> for Paths<'_> {
                 line,
                 from_use: false,
                 glob: false,
+                reexport: None,
             });
         }
         visit::visit_path(self, path);
@@ -441,6 +453,7 @@ impl<'ast> Visit<'ast> for Paths<'_> {
                 line,
                 from_use: true,
                 glob,
+                reexport: None,
             });
         }
     }
@@ -463,6 +476,9 @@ impl Paths<'_> {
         while i < tokens.len() {
             match &tokens[i] {
                 TokenTree::Group(g) => self.scan(g.stream()),
+                TokenTree::Ident(id) if !sep(i + 1) => {
+                    self.used.insert(id.to_string());
+                }
                 TokenTree::Ident(id)
                     if matches!(id.to_string().as_str(), "crate" | "super" | "self")
                         && sep(i + 1) =>
@@ -482,6 +498,7 @@ impl Paths<'_> {
                         line,
                         from_use: false,
                         glob: false,
+                        reexport: None,
                     });
                 }
                 _ => {}
