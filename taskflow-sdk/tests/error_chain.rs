@@ -3,13 +3,12 @@
 //! the chain (anyhow's `{:#}`) shows every message once; a fault's message stays in the error's
 //! own text, with no source; and `kind()` names the variant.
 
-#[path = "runtime_support.rs"]
-mod support;
+mod runtime_support;
 
 use std::error::Error as _;
 use std::time::Duration;
 
-use support::{PASSWORD, Reply, TestServer, fixture};
+use runtime_support::{PASSWORD, Reply, TestServer, fixture};
 use taskflow_sdk::xmlrpc::Value;
 use taskflow_sdk::{Client, Error, ErrorKind, FaultKind, Kwargs, RetryPolicy, Session};
 

@@ -2,12 +2,11 @@
 //! failures are retried (by counting the requests the server saw) and which are not, and 200
 //! concurrent calls on one session.
 
-#[path = "runtime_support.rs"]
-mod support;
+mod runtime_support;
 
 use std::time::{Duration, Instant};
 
-use support::{PASSWORD, Reply, TestServer, fixture};
+use runtime_support::{PASSWORD, Reply, TestServer, fixture};
 use taskflow_sdk::xmlrpc::{self, Value};
 use taskflow_sdk::{Client, Error, Kwargs, RetryPolicy, Session};
 

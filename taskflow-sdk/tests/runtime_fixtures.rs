@@ -1,11 +1,10 @@
 //! The runtime against a loopback server answering with responses recorded from a real Odoo 17
 //! server: version, authenticate, typed execute_kw results, and every fault kind.
 
-#[path = "runtime_support.rs"]
-mod support;
+mod runtime_support;
 
+use runtime_support::{PASSWORD, Reply, TestServer, fixture, odoo};
 use serde::Deserialize;
-use support::{PASSWORD, Reply, TestServer, fixture, odoo};
 use taskflow_sdk::xmlrpc::{self, FaultCode, Limits, Response, Value};
 use taskflow_sdk::{Client, Error, FaultKind, Kwargs, Session};
 
@@ -470,7 +469,7 @@ async fn values_that_cannot_be_encoded_fail_the_call_before_sending() {
 /// What the index says about a fault fixture with a traceback: `last line: Type: message` in
 /// the first table, `FAULT 1, Type: message (comment)` in the added one.
 fn index_last_line(name: &str) -> Option<String> {
-    let index = std::fs::read_to_string(format!("{}/index.md", support::FIXTURES)).unwrap();
+    let index = std::fs::read_to_string(format!("{}/index.md", runtime_support::FIXTURES)).unwrap();
     let row = index.lines().find(|l| l.contains(&format!("| {name} |")))?;
     if let Some((_, rest)) = row.split_once("FAULT 1, ") {
         let line = rest.split_once(" (").map_or(rest, |(line, _)| line);
@@ -531,7 +530,7 @@ async fn every_recorded_fault_is_classified() {
         ("137-demo-ir-model-search-count", AccessError),
     ];
     // Every fault fixture is in the table.
-    let mut on_disk: Vec<String> = std::fs::read_dir(support::FIXTURES)
+    let mut on_disk: Vec<String> = std::fs::read_dir(runtime_support::FIXTURES)
         .unwrap()
         .filter_map(|e| {
             let name = e.unwrap().file_name().into_string().unwrap();

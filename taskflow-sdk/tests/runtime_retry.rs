@@ -1,14 +1,13 @@
 //! The retry table, row by row: which failures are sent again for which methods (counted by the
 //! requests the server saw), the deadline, and the in-flight bound.
 
-#[path = "runtime_support.rs"]
-mod support;
+mod runtime_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use support::{PASSWORD, Reply, TestServer, fixture};
+use runtime_support::{PASSWORD, Reply, TestServer, fixture};
 use taskflow_sdk::xmlrpc::{self, FaultCode, RawFault, Value};
 use taskflow_sdk::{Client, Error, Kwargs, RetryCause, RetryPolicy, Session};
 

@@ -2,14 +2,13 @@
 //! (authenticate, calls, faults, retries, failures), not in the `Debug` or `Display` of the
 //! client, the session, or any error variant and its sources.
 
-#[path = "runtime_support.rs"]
-mod support;
+mod runtime_support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use support::{PASSWORD, Reply, TestServer, fixture};
+use runtime_support::{PASSWORD, Reply, TestServer, fixture};
 use taskflow_sdk::xmlrpc::Value;
 use taskflow_sdk::{Client, Error, Kwargs, RetryPolicy, Secret, Session};
 use tracing_subscriber::fmt::MakeWriter;

@@ -1,7 +1,8 @@
 //! A loopback HTTP/1.1 server for the runtime tests: raw tokio TCP, answering each request as a
 //! test script says (recorded fixtures, error pages, broken connections), and counting requests.
 //!
-//! Included by the `runtime_*` tests with `#[path = "runtime_support.rs"] mod support;`.
+//! Included by the `runtime_*` tests and `error_chain` with `mod runtime_support;`: a module
+//! directory, so that cargo does not build it as a test crate of its own.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
