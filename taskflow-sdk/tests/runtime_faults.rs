@@ -6,7 +6,7 @@ mod runtime_support;
 
 use std::time::{Duration, Instant};
 
-use runtime_support::{PASSWORD, Reply, TestServer, fixture};
+use runtime_support::{PASSWORD, Reply, ScriptedServer, fixture};
 use taskflow_sdk::xmlrpc::{self, Value};
 use taskflow_sdk::{Client, Error, Kwargs, RetryPolicy, Session};
 
@@ -18,7 +18,7 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-fn client(server: &TestServer) -> Client {
+fn client(server: &ScriptedServer) -> Client {
     Client::builder()
         .url(&server.url())
         .no_proxy()
@@ -33,7 +33,7 @@ fn client(server: &TestServer) -> Client {
         .unwrap()
 }
 
-fn session(server: &TestServer) -> Session {
+fn session(server: &ScriptedServer) -> Session {
     Session::with_uid(client(server), "taskflow", 2, "admin", PASSWORD)
 }
 
@@ -46,7 +46,7 @@ async fn call(session: &Session, method: &str) -> Result<Value, Error> {
 /// Calls `method` against a server that always answers `reply`; returns the error and how many
 /// requests arrived.
 async fn against(reply: Reply, method: &str) -> (Error, usize) {
-    let server = TestServer::always(reply).await;
+    let server = ScriptedServer::always(reply).await;
     let err = call(&session(&server), method).await.unwrap_err();
     (err, server.requests())
 }
@@ -108,7 +108,7 @@ async fn http_502_carries_an_excerpt_of_the_page_and_says_what_to_do() {
 
 #[tokio::test]
 async fn a_transient_502_then_success_recovers() {
-    let server = TestServer::start(|_, i| {
+    let server = ScriptedServer::start(|_, i| {
         if i < 2 {
             Reply::Status(502, BAD_GATEWAY)
         } else {
@@ -126,7 +126,7 @@ async fn a_transient_502_then_success_recovers() {
 
 #[tokio::test]
 async fn version_and_authenticate_are_retried() {
-    let server = TestServer::start(|req, i| {
+    let server = ScriptedServer::start(|req, i| {
         if i % 3 < 2 {
             Reply::Status(503, "busy")
         } else if req.method == "version" {
@@ -188,7 +188,7 @@ async fn a_document_cut_short_without_length_is_a_decode_error_not_retried() {
     assert!(err.is_decode(), "{err:?}");
     assert_eq!(requests, 1);
     // The same framing with the whole document works.
-    let server = TestServer::always(Reply::CloseDelimited(body)).await;
+    let server = ScriptedServer::always(Reply::CloseDelimited(body)).await;
     let v = call(&session(&server), "read").await.unwrap();
     assert_eq!(v.as_array().unwrap()[0].get("id"), Some(&Value::Int(45)));
 }
@@ -207,7 +207,7 @@ async fn a_reset_mid_response_is_retried_for_reads_only() {
         assert_eq!(requests, 1, "{method}");
     }
     // A reset on the first attempt, then an answer: the read succeeds.
-    let server = TestServer::start(move |_, i| {
+    let server = ScriptedServer::start(move |_, i| {
         if i == 0 {
             Reply::ResetMidBody(fixture("025-crm-lead-read-all-fields"))
         } else {
@@ -240,7 +240,7 @@ async fn a_server_that_never_answers_times_out_and_reads_are_retried() {
     assert_eq!(requests, 1);
 
     // Slow once, then fast: the retry succeeds.
-    let server = TestServer::start(|_, i| {
+    let server = ScriptedServer::start(|_, i| {
         let answer = Reply::Xml(fixture("035-crm-lead-search-count"));
         if i == 0 {
             Reply::Delayed(ms(2000), Box::new(answer))
@@ -261,7 +261,7 @@ async fn a_body_over_the_size_limit_is_refused_while_streaming_and_not_retried()
     let body = fixture("025-crm-lead-read-all-fields");
     assert!(body.len() > 4096);
     for reply in [Reply::Xml(body.clone()), Reply::Chunked(body.clone())] {
-        let server = TestServer::always(reply.clone()).await;
+        let server = ScriptedServer::always(reply.clone()).await;
         let client = Client::builder()
             .url(&server.url())
             .max_response_size(4096)
@@ -276,14 +276,14 @@ async fn a_body_over_the_size_limit_is_refused_while_streaming_and_not_retried()
         assert!(err.to_string().contains("max_response_size"), "{err}");
     }
     // Chunked bodies within the limit are read whole.
-    let server = TestServer::always(Reply::Chunked(body.clone())).await;
+    let server = ScriptedServer::always(Reply::Chunked(body.clone())).await;
     let v = call(&session(&server), "read").await.unwrap();
     assert_eq!(v.as_array().unwrap()[0].get("id"), Some(&Value::Int(45)));
 }
 
 #[tokio::test]
 async fn retries_follow_the_policy() {
-    let server = TestServer::always(Reply::Status(502, BAD_GATEWAY)).await;
+    let server = ScriptedServer::always(Reply::Status(502, BAD_GATEWAY)).await;
     let client = Client::builder()
         .url(&server.url())
         .retry_policy(RetryPolicy::never())
@@ -293,7 +293,7 @@ async fn retries_follow_the_policy() {
     call(&s, "read").await.unwrap_err();
     assert_eq!(server.requests(), 1);
 
-    let server = TestServer::always(Reply::Status(502, BAD_GATEWAY)).await;
+    let server = ScriptedServer::always(Reply::Status(502, BAD_GATEWAY)).await;
     let client = Client::builder()
         .url(&server.url())
         .retry_policy(
@@ -345,7 +345,7 @@ async fn connection_refused_is_a_connect_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_calls_on_one_cloned_session() {
     // Each call sends its own number and the server answers it back, so crossed answers show.
-    let server = TestServer::start(|req, _| {
+    let server = ScriptedServer::start(|req, _| {
         let n = req.params[5].as_array().unwrap()[0].as_i64().unwrap();
         Reply::Delayed(
             ms(2),
