@@ -7,8 +7,34 @@ mod runtime_support;
 use std::time::{Duration, Instant};
 
 use runtime_support::{PASSWORD, Reply, ScriptedServer, fixture};
+use taskflow_sdk::load::{LoadReport, Loader};
+use taskflow_sdk::stream::ReadStream;
 use taskflow_sdk::xmlrpc::{self, Value};
-use taskflow_sdk::{Client, Error, Kwargs, RetryPolicy, Session};
+use taskflow_sdk::{
+    Client, ClientBuilder, Error, ErrorKind, Fault, Kwargs, RetryPolicy, Secret, Session,
+};
+
+// What a multi-threaded runtime needs of the public types, checked when this crate compiles (a
+// type that stops being `Send` or `Sync` fails the build, not a test): clients and sessions are
+// cloned into spawned tasks, like the 200 calls below; errors go into `Box<dyn Error + Send +
+// Sync>` and anyhow; loaders and streams are moved into tasks.
+const _: () = {
+    const fn shared<T: Send + Sync + Clone + 'static>() {}
+    const fn send_sync<T: Send + Sync + 'static>() {}
+    const fn send<T: Send + 'static>() {}
+    shared::<Client>();
+    shared::<Session>();
+    shared::<RetryPolicy>();
+    shared::<Secret>();
+    shared::<Kwargs>();
+    send_sync::<ClientBuilder>();
+    send_sync::<Error>();
+    send_sync::<Fault>();
+    send_sync::<ErrorKind>();
+    send_sync::<Loader>();
+    send_sync::<LoadReport>();
+    send::<ReadStream<Value>>();
+};
 
 const RETRIES: u32 = 2;
 const BAD_GATEWAY: &str = "<!doctype html>\n<html><head><title>502 Bad Gateway</title></head>\n\
