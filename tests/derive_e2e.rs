@@ -129,16 +129,6 @@ pub struct Lead {
     pub create_date: Option<DateTime>,
 }
 
-/// The administrator of `server`.
-async fn admin(server: &TestServer) -> Session {
-    let admin = server.admin();
-    Client::new(&server.url())
-        .expect("client builds")
-        .authenticate(server.db(), &admin.login, &admin.password)
-        .await
-        .expect("admin signs in")
-}
-
 /// The trial's own "Deco Addict": the embedded server's seed has one, a configured server need not.
 async fn deco_addict(e2e: &E2e, session: &Session) -> Id<Partner> {
     Partner::create(session, Partner::values().name(e2e.name("Deco Addict")))
@@ -551,7 +541,7 @@ async fn name_get_falls_back_to_display_name_on_servers_without_it(_: &E2e) {
         .start()
         .await
         .unwrap();
-    let s = admin(&server).await;
+    let s = support::admin(&server, Client::builder()).await;
     let id = Lead::create(&s, Lead::values().name("E2E no name_get"))
         .await
         .unwrap();

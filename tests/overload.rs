@@ -25,18 +25,14 @@ async fn overlapping_server() -> TestServer {
         .expect("embedded server starts")
 }
 
-async fn admin(server: &TestServer, bound: usize) -> Session {
-    let admin = server.admin();
-    Client::builder()
-        .url(&server.url())
+/// The administrator of `server`, on a client of at most `bound` calls in flight that does not
+/// retry (so that every fault the server answers shows).
+async fn bounded_admin(server: &TestServer, bound: usize) -> Session {
+    let client = Client::builder()
         .max_in_flight(bound)
         .retry_policy(RetryPolicy::never())
-        .timeout(Duration::from_secs(60))
-        .build()
-        .expect("client builds")
-        .authenticate(server.db(), &admin.login, &admin.password)
-        .await
-        .expect("admin signs in")
+        .timeout(Duration::from_secs(60));
+    support::admin(server, client).await
 }
 
 /// `BURST` creates at once on one cloned session, each with its own name.
@@ -65,7 +61,7 @@ async fn burst(session: &Session, prefix: &str) -> Vec<Result<i64, Error>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_bound_a_burst_overloads_the_server_as_a_real_one() {
     let server = overlapping_server().await;
-    let session = admin(&server, 10_000).await;
+    let session = bounded_admin(&server, 10_000).await;
     let results = burst(&session, "unbounded").await;
     let pool_faults = results
         .iter()
@@ -91,7 +87,7 @@ async fn with_the_default_bound_every_call_of_a_burst_lands_once() {
     let server = overlapping_server().await;
     let default_bound = Client::new(&server.url()).unwrap().max_in_flight();
     assert_eq!(default_bound, 16);
-    let session = admin(&server, default_bound).await;
+    let session = bounded_admin(&server, default_bound).await;
     server.reset_peak_in_flight();
     let results = burst(&session, "bounded").await;
     let ids: BTreeSet<i64> = results

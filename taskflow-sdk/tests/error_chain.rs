@@ -1,15 +1,14 @@
-//! Every error variant, made by a real call against the loopback test server (or a real client
+//! Every error variant, made by a real call against the loopback scripted server (or a real client
 //! configuration): each layer of its `source()` chain prints itself only, so a report that walks
 //! the chain (anyhow's `{:#}`) shows every message once; a fault's message stays in the error's
 //! own text, with no source; and `kind()` names the variant.
 
-#[path = "runtime_support.rs"]
-mod support;
+mod runtime_support;
 
 use std::error::Error as _;
 use std::time::Duration;
 
-use support::{PASSWORD, Reply, TestServer, fixture};
+use runtime_support::{PASSWORD, Reply, ScriptedServer, fixture};
 use taskflow_sdk::xmlrpc::Value;
 use taskflow_sdk::{Client, Error, ErrorKind, FaultKind, Kwargs, RetryPolicy, Session};
 
@@ -29,7 +28,7 @@ fn client(url: &str) -> Client {
         .unwrap()
 }
 
-async fn call(server: &TestServer, method: &str) -> Error {
+async fn call(server: &ScriptedServer, method: &str) -> Error {
     let session = Session::with_uid(client(&server.url()), "taskflow", 2, "admin", PASSWORD);
     session
         .execute_kw::<Value>("crm.lead", method, ([45],), Kwargs::new())
@@ -167,7 +166,7 @@ async fn connection_errors_chain_their_cause() {
     assert_chained("Connect", &err, ErrorKind::Connect, "refused");
     assert!(err.to_string().contains("check the URL"), "{err}");
 
-    let server = TestServer::always(Reply::Hang).await;
+    let server = ScriptedServer::always(Reply::Hang).await;
     let err = call(&server, "read").await;
     assert!(err.is_timeout(), "{err:?}");
     assert_chained("Timeout", &err, ErrorKind::Timeout, "operation timed out");
@@ -176,7 +175,7 @@ async fn connection_errors_chain_their_cause() {
         "{err}"
     );
 
-    let server = TestServer::always(Reply::Truncated(fixture("023-crm-lead-read"))).await;
+    let server = ScriptedServer::always(Reply::Truncated(fixture("023-crm-lead-read"))).await;
     let err = call(&server, "write").await;
     assert!(err.is_transport(), "{err:?}");
     assert_chained(
@@ -188,7 +187,7 @@ async fn connection_errors_chain_their_cause() {
     assert!(err.to_string().contains("the connection broke"), "{err}");
 
     let server =
-        TestServer::always(Reply::ResetMidBody(fixture("025-crm-lead-read-all-fields"))).await;
+        ScriptedServer::always(Reply::ResetMidBody(fixture("025-crm-lead-read-all-fields"))).await;
     let err = call(&server, "create").await;
     assert!(err.is_transport(), "{err:?}");
     assert_chained("Transport (reset)", &err, ErrorKind::Transport, "reset");
@@ -196,7 +195,7 @@ async fn connection_errors_chain_their_cause() {
 
 #[tokio::test]
 async fn codec_errors_chain_their_cause() {
-    let server = TestServer::always(Reply::Xml(fixture("023-crm-lead-read"))).await;
+    let server = ScriptedServer::always(Reply::Xml(fixture("023-crm-lead-read"))).await;
     let session = Session::with_uid(client(&server.url()), "taskflow", 2, "admin", PASSWORD);
     let err = session
         .execute_kw::<Vec<(i64, String)>>("crm.lead", "read", ([45],), Kwargs::new())
@@ -225,7 +224,7 @@ async fn codec_errors_chain_their_cause() {
 
 #[tokio::test]
 async fn a_fault_is_the_errors_own_message_not_a_source() {
-    let server = TestServer::always(Reply::Xml(fixture("069-err-wrong-password"))).await;
+    let server = ScriptedServer::always(Reply::Xml(fixture("069-err-wrong-password"))).await;
     let err = call(&server, "search_count").await;
     assert_alone("Fault", &err, ErrorKind::Fault);
     assert_eq!(err.fault_kind(), Some(FaultKind::AccessDenied));
@@ -239,7 +238,7 @@ async fn a_fault_is_the_errors_own_message_not_a_source() {
     // The fault itself has no source either.
     assert!(err.fault().unwrap().source().is_none());
 
-    let server = TestServer::always(Reply::Xml(fixture("081-err-domain-unknown-field"))).await;
+    let server = ScriptedServer::always(Reply::Xml(fixture("081-err-domain-unknown-field"))).await;
     let err = call(&server, "search").await;
     assert_alone("Fault (traceback)", &err, ErrorKind::Fault);
     assert_eq!(err.fault_kind(), Some(FaultKind::ServerError));
@@ -248,7 +247,7 @@ async fn a_fault_is_the_errors_own_message_not_a_source() {
 
 #[tokio::test]
 async fn errors_without_a_source_have_a_kind() {
-    let server = TestServer::always(Reply::Xml(fixture(
+    let server = ScriptedServer::always(Reply::Xml(fixture(
         "004-common-authenticate-wrong-password",
     )))
     .await;
@@ -259,12 +258,12 @@ async fn errors_without_a_source_have_a_kind() {
     assert_alone("LoginRefused", &err, ErrorKind::LoginRefused);
     assert!(err.is_login_refused() && !err.is_access_denied(), "{err:?}");
 
-    let server = TestServer::always(Reply::Status(502, "<h1>Bad Gateway</h1>")).await;
+    let server = ScriptedServer::always(Reply::Status(502, "<h1>Bad Gateway</h1>")).await;
     let err = call(&server, "read").await;
     assert_alone("Status", &err, ErrorKind::Status);
     assert!(err.to_string().contains("try again later"), "{err}");
 
-    let server = TestServer::always(Reply::Xml(fixture("025-crm-lead-read-all-fields"))).await;
+    let server = ScriptedServer::always(Reply::Xml(fixture("025-crm-lead-read-all-fields"))).await;
     let small = Client::builder()
         .url(&server.url())
         .max_response_size(4096)

@@ -2,14 +2,39 @@
 //! failures are retried (by counting the requests the server saw) and which are not, and 200
 //! concurrent calls on one session.
 
-#[path = "runtime_support.rs"]
-mod support;
+mod runtime_support;
 
 use std::time::{Duration, Instant};
 
-use support::{PASSWORD, Reply, TestServer, fixture};
+use runtime_support::{PASSWORD, Reply, ScriptedServer, fixture};
+use taskflow_sdk::load::{LoadReport, Loader};
+use taskflow_sdk::stream::ReadStream;
 use taskflow_sdk::xmlrpc::{self, Value};
-use taskflow_sdk::{Client, Error, Kwargs, RetryPolicy, Session};
+use taskflow_sdk::{
+    Client, ClientBuilder, Error, ErrorKind, Fault, Kwargs, RetryPolicy, Secret, Session,
+};
+
+// What a multi-threaded runtime needs of the public types, checked when this crate compiles (a
+// type that stops being `Send` or `Sync` fails the build, not a test): clients and sessions are
+// cloned into spawned tasks, like the 200 calls below; errors go into `Box<dyn Error + Send +
+// Sync>` and anyhow; loaders and streams are moved into tasks.
+const _: () = {
+    const fn shared<T: Send + Sync + Clone + 'static>() {}
+    const fn send_sync<T: Send + Sync + 'static>() {}
+    const fn send<T: Send + 'static>() {}
+    shared::<Client>();
+    shared::<Session>();
+    shared::<RetryPolicy>();
+    shared::<Secret>();
+    shared::<Kwargs>();
+    send_sync::<ClientBuilder>();
+    send_sync::<Error>();
+    send_sync::<Fault>();
+    send_sync::<ErrorKind>();
+    send_sync::<Loader>();
+    send_sync::<LoadReport>();
+    send::<ReadStream<Value>>();
+};
 
 const RETRIES: u32 = 2;
 const BAD_GATEWAY: &str = "<!doctype html>\n<html><head><title>502 Bad Gateway</title></head>\n\
@@ -19,7 +44,7 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-fn client(server: &TestServer) -> Client {
+fn client(server: &ScriptedServer) -> Client {
     Client::builder()
         .url(&server.url())
         .no_proxy()
@@ -34,7 +59,7 @@ fn client(server: &TestServer) -> Client {
         .unwrap()
 }
 
-fn session(server: &TestServer) -> Session {
+fn session(server: &ScriptedServer) -> Session {
     Session::with_uid(client(server), "taskflow", 2, "admin", PASSWORD)
 }
 
@@ -47,7 +72,7 @@ async fn call(session: &Session, method: &str) -> Result<Value, Error> {
 /// Calls `method` against a server that always answers `reply`; returns the error and how many
 /// requests arrived.
 async fn against(reply: Reply, method: &str) -> (Error, usize) {
-    let server = TestServer::always(reply).await;
+    let server = ScriptedServer::always(reply).await;
     let err = call(&session(&server), method).await.unwrap_err();
     (err, server.requests())
 }
@@ -109,7 +134,7 @@ async fn http_502_carries_an_excerpt_of_the_page_and_says_what_to_do() {
 
 #[tokio::test]
 async fn a_transient_502_then_success_recovers() {
-    let server = TestServer::start(|_, i| {
+    let server = ScriptedServer::start(|_, i| {
         if i < 2 {
             Reply::Status(502, BAD_GATEWAY)
         } else {
@@ -127,7 +152,7 @@ async fn a_transient_502_then_success_recovers() {
 
 #[tokio::test]
 async fn version_and_authenticate_are_retried() {
-    let server = TestServer::start(|req, i| {
+    let server = ScriptedServer::start(|req, i| {
         if i % 3 < 2 {
             Reply::Status(503, "busy")
         } else if req.method == "version" {
@@ -189,7 +214,7 @@ async fn a_document_cut_short_without_length_is_a_decode_error_not_retried() {
     assert!(err.is_decode(), "{err:?}");
     assert_eq!(requests, 1);
     // The same framing with the whole document works.
-    let server = TestServer::always(Reply::CloseDelimited(body)).await;
+    let server = ScriptedServer::always(Reply::CloseDelimited(body)).await;
     let v = call(&session(&server), "read").await.unwrap();
     assert_eq!(v.as_array().unwrap()[0].get("id"), Some(&Value::Int(45)));
 }
@@ -208,7 +233,7 @@ async fn a_reset_mid_response_is_retried_for_reads_only() {
         assert_eq!(requests, 1, "{method}");
     }
     // A reset on the first attempt, then an answer: the read succeeds.
-    let server = TestServer::start(move |_, i| {
+    let server = ScriptedServer::start(move |_, i| {
         if i == 0 {
             Reply::ResetMidBody(fixture("025-crm-lead-read-all-fields"))
         } else {
@@ -241,7 +266,7 @@ async fn a_server_that_never_answers_times_out_and_reads_are_retried() {
     assert_eq!(requests, 1);
 
     // Slow once, then fast: the retry succeeds.
-    let server = TestServer::start(|_, i| {
+    let server = ScriptedServer::start(|_, i| {
         let answer = Reply::Xml(fixture("035-crm-lead-search-count"));
         if i == 0 {
             Reply::Delayed(ms(2000), Box::new(answer))
@@ -262,7 +287,7 @@ async fn a_body_over_the_size_limit_is_refused_while_streaming_and_not_retried()
     let body = fixture("025-crm-lead-read-all-fields");
     assert!(body.len() > 4096);
     for reply in [Reply::Xml(body.clone()), Reply::Chunked(body.clone())] {
-        let server = TestServer::always(reply.clone()).await;
+        let server = ScriptedServer::always(reply.clone()).await;
         let client = Client::builder()
             .url(&server.url())
             .max_response_size(4096)
@@ -277,14 +302,14 @@ async fn a_body_over_the_size_limit_is_refused_while_streaming_and_not_retried()
         assert!(err.to_string().contains("max_response_size"), "{err}");
     }
     // Chunked bodies within the limit are read whole.
-    let server = TestServer::always(Reply::Chunked(body.clone())).await;
+    let server = ScriptedServer::always(Reply::Chunked(body.clone())).await;
     let v = call(&session(&server), "read").await.unwrap();
     assert_eq!(v.as_array().unwrap()[0].get("id"), Some(&Value::Int(45)));
 }
 
 #[tokio::test]
 async fn retries_follow_the_policy() {
-    let server = TestServer::always(Reply::Status(502, BAD_GATEWAY)).await;
+    let server = ScriptedServer::always(Reply::Status(502, BAD_GATEWAY)).await;
     let client = Client::builder()
         .url(&server.url())
         .retry_policy(RetryPolicy::never())
@@ -294,7 +319,7 @@ async fn retries_follow_the_policy() {
     call(&s, "read").await.unwrap_err();
     assert_eq!(server.requests(), 1);
 
-    let server = TestServer::always(Reply::Status(502, BAD_GATEWAY)).await;
+    let server = ScriptedServer::always(Reply::Status(502, BAD_GATEWAY)).await;
     let client = Client::builder()
         .url(&server.url())
         .retry_policy(
@@ -346,7 +371,7 @@ async fn connection_refused_is_a_connect_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_calls_on_one_cloned_session() {
     // Each call sends its own number and the server answers it back, so crossed answers show.
-    let server = TestServer::start(|req, _| {
+    let server = ScriptedServer::start(|req, _| {
         let n = req.params[5].as_array().unwrap()[0].as_i64().unwrap();
         Reply::Delayed(
             ms(2),

@@ -1,15 +1,14 @@
 //! The runtime against a loopback server answering with responses recorded from a real Odoo 17
 //! server: version, authenticate, typed execute_kw results, and every fault kind.
 
-#[path = "runtime_support.rs"]
-mod support;
+mod runtime_support;
 
+use runtime_support::{PASSWORD, Reply, ScriptedServer, fixture, odoo};
 use serde::Deserialize;
-use support::{PASSWORD, Reply, TestServer, fixture, odoo};
 use taskflow_sdk::xmlrpc::{self, FaultCode, Limits, Response, Value};
 use taskflow_sdk::{Client, Error, FaultKind, Kwargs, Session};
 
-async fn session_on(server: &TestServer) -> Session {
+async fn session_on(server: &ScriptedServer) -> Session {
     Client::new(&server.url())
         .unwrap()
         .authenticate("taskflow", "admin", PASSWORD)
@@ -19,7 +18,7 @@ async fn session_on(server: &TestServer) -> Session {
 
 #[tokio::test]
 async fn version_decodes_the_recorded_answer_and_posts_to_common() {
-    let server = TestServer::always(Reply::Xml(fixture("001-common-version"))).await;
+    let server = ScriptedServer::always(Reply::Xml(fixture("001-common-version"))).await;
     let version = Client::new(&server.url()).unwrap().version().await.unwrap();
     assert_eq!(version.server_version, "17.0-20240709");
     assert_eq!(version.server_serie, "17.0");
@@ -61,7 +60,7 @@ async fn version_tolerates_extra_and_missing_trailing_items() {
             <value><int>16</int></value>
         </data></array></value></member>
         </struct></value></param></params></methodResponse>"#;
-    let server = TestServer::start(move |_, i| {
+    let server = ScriptedServer::start(move |_, i| {
         Reply::Xml(if i == 0 {
             long.to_vec()
         } else {
@@ -84,7 +83,7 @@ async fn version_tolerates_extra_and_missing_trailing_items() {
 
 #[tokio::test]
 async fn authenticate_returns_a_session_and_sends_the_empty_user_agent_dict() {
-    let server = TestServer::start(odoo(|_, _| Reply::Status(500, "unexpected"))).await;
+    let server = ScriptedServer::start(odoo(|_, _| Reply::Status(500, "unexpected"))).await;
     let session = session_on(&server).await;
     assert_eq!(session.uid(), 2);
     assert_eq!(session.db(), "taskflow");
@@ -111,7 +110,7 @@ async fn authenticate_false_is_login_refused_not_uid_zero() {
         "004-common-authenticate-wrong-password",
         "005-common-authenticate-unknown-login",
     ] {
-        let server = TestServer::always(Reply::Xml(fixture(name))).await;
+        let server = ScriptedServer::always(Reply::Xml(fixture(name))).await;
         let err = Client::new(&server.url())
             .unwrap()
             .authenticate("taskflow", "demo", PASSWORD)
@@ -138,7 +137,7 @@ async fn authenticate_false_is_login_refused_not_uid_zero() {
 #[tokio::test]
 async fn authenticate_on_an_unknown_database_is_a_server_fault() {
     let server =
-        TestServer::always(Reply::Xml(fixture("006-common-authenticate-unknown-db"))).await;
+        ScriptedServer::always(Reply::Xml(fixture("006-common-authenticate-unknown-db"))).await;
     let err = Client::new(&server.url())
         .unwrap()
         .authenticate("no_such_db", "admin", PASSWORD)
@@ -190,8 +189,8 @@ struct LoadResult {
 }
 
 /// A server answering each `execute_kw` with the fixture named after the model method.
-async fn object_server(name: &'static str) -> TestServer {
-    TestServer::start(odoo(move |_, _| Reply::Xml(fixture(name)))).await
+async fn object_server(name: &'static str) -> ScriptedServer {
+    ScriptedServer::start(odoo(move |_, _| Reply::Xml(fixture(name)))).await
 }
 
 #[tokio::test]
@@ -470,7 +469,7 @@ async fn values_that_cannot_be_encoded_fail_the_call_before_sending() {
 /// What the index says about a fault fixture with a traceback: `last line: Type: message` in
 /// the first table, `FAULT 1, Type: message (comment)` in the added one.
 fn index_last_line(name: &str) -> Option<String> {
-    let index = std::fs::read_to_string(format!("{}/index.md", support::FIXTURES)).unwrap();
+    let index = std::fs::read_to_string(format!("{}/index.md", runtime_support::FIXTURES)).unwrap();
     let row = index.lines().find(|l| l.contains(&format!("| {name} |")))?;
     if let Some((_, rest)) = row.split_once("FAULT 1, ") {
         let line = rest.split_once(" (").map_or(rest, |(line, _)| line);
@@ -531,7 +530,7 @@ async fn every_recorded_fault_is_classified() {
         ("137-demo-ir-model-search-count", AccessError),
     ];
     // Every fault fixture is in the table.
-    let mut on_disk: Vec<String> = std::fs::read_dir(support::FIXTURES)
+    let mut on_disk: Vec<String> = std::fs::read_dir(runtime_support::FIXTURES)
         .unwrap()
         .filter_map(|e| {
             let name = e.unwrap().file_name().into_string().unwrap();
@@ -547,7 +546,7 @@ async fn every_recorded_fault_is_classified() {
     listed.sort();
     assert_eq!(listed, on_disk);
 
-    let server = TestServer::start(odoo(|req, _| {
+    let server = ScriptedServer::start(odoo(|req, _| {
         let name = req.params[5].as_array().unwrap()[0]
             .as_str()
             .unwrap()

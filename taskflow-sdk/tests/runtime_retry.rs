@@ -1,14 +1,13 @@
 //! The retry table, row by row: which failures are sent again for which methods (counted by the
 //! requests the server saw), the deadline, and the in-flight bound.
 
-#[path = "runtime_support.rs"]
-mod support;
+mod runtime_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use support::{PASSWORD, Reply, TestServer, fixture};
+use runtime_support::{PASSWORD, Reply, ScriptedServer, fixture};
 use taskflow_sdk::xmlrpc::{self, FaultCode, RawFault, Value};
 use taskflow_sdk::{Client, Error, Kwargs, RetryCause, RetryPolicy, Session};
 
@@ -23,7 +22,7 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-fn session(server: &TestServer, policy: RetryPolicy) -> Session {
+fn session(server: &ScriptedServer, policy: RetryPolicy) -> Session {
     let client = Client::builder()
         .url(&server.url())
         .timeout(Duration::from_secs(5))
@@ -55,7 +54,7 @@ fn ok_body() -> Vec<u8> {
 /// Calls `method` against a server that answers `first` once and then succeeds; returns the
 /// outcome and the requests the server saw.
 async fn once_then_ok(first: Reply, method: &str) -> (Result<Value, Error>, usize) {
-    let server = TestServer::start(move |_, i| {
+    let server = ScriptedServer::start(move |_, i| {
         if i == 0 {
             first.clone()
         } else {
@@ -113,7 +112,7 @@ async fn an_unknown_database_is_never_retried() {
     }
     // Nor when signing in.
     let server =
-        TestServer::always(Reply::Xml(fixture("006-common-authenticate-unknown-db"))).await;
+        ScriptedServer::always(Reply::Xml(fixture("006-common-authenticate-unknown-db"))).await;
     let client = Client::builder()
         .url(&server.url())
         .retry_policy(quick())
@@ -173,7 +172,7 @@ async fn other_faults_are_not_retried() {
 
 #[tokio::test]
 async fn retries_stop_at_the_deadline() {
-    let server = TestServer::always(Reply::Status(503, PAGE_500)).await;
+    let server = ScriptedServer::always(Reply::Status(503, PAGE_500)).await;
     let policy = RetryPolicy::default()
         .backoff(ms(10), ms(20))
         .deadline(ms(300));
@@ -189,11 +188,11 @@ async fn retries_stop_at_the_deadline() {
 
 /// A server that answers each request after `delay`, and counts how many requests it holds at
 /// once in the first half of that time (which requests ending and the next arriving cannot blur).
-async fn counting_server(delay: Duration) -> (TestServer, Arc<AtomicUsize>) {
+async fn counting_server(delay: Duration) -> (ScriptedServer, Arc<AtomicUsize>) {
     let peak = Arc::new(AtomicUsize::new(0));
     let now = Arc::new(AtomicUsize::new(0));
     let (p, n) = (peak.clone(), now.clone());
-    let server = TestServer::start(move |_, _| {
+    let server = ScriptedServer::start(move |_, _| {
         let current = n.fetch_add(1, Ordering::SeqCst) + 1;
         p.fetch_max(current, Ordering::SeqCst);
         let n = n.clone();

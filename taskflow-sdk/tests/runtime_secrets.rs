@@ -2,14 +2,13 @@
 //! (authenticate, calls, faults, retries, failures), not in the `Debug` or `Display` of the
 //! client, the session, or any error variant and its sources.
 
-#[path = "runtime_support.rs"]
-mod support;
+mod runtime_support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use support::{PASSWORD, Reply, TestServer, fixture};
+use runtime_support::{PASSWORD, Reply, ScriptedServer, fixture};
 use taskflow_sdk::xmlrpc::Value;
 use taskflow_sdk::{Client, Error, Kwargs, RetryPolicy, Secret, Session};
 use tracing_subscriber::fmt::MakeWriter;
@@ -79,7 +78,7 @@ async fn the_password_appears_nowhere() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     // Each model method picks an answer; `flaky_read` fails twice with 502 before answering.
-    let server = TestServer::start(|req, _| match req.method.as_str() {
+    let server = ScriptedServer::start(|req, _| match req.method.as_str() {
         "version" => Reply::Xml(fixture("001-common-version")),
         "authenticate" => match req.params[1].as_str() {
             Some("admin") => Reply::Xml(fixture("002-common-authenticate-admin")),

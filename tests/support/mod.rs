@@ -7,7 +7,7 @@ pub mod e2e;
 pub mod harness;
 pub mod proxy;
 
-use taskflow_sdk::{Client, Kwargs, Session};
+use taskflow_sdk::{Client, ClientBuilder, Kwargs, Session};
 use taskflow_server::TestServer;
 
 /// A fresh embedded server and a session of its demo user.
@@ -27,17 +27,26 @@ pub async fn admin_session() -> (TestServer, Session) {
 
 /// Signs in as the server's demo user through `url` (the server itself, or a proxy before it).
 pub async fn login(url: &str, server: &TestServer) -> Session {
-    sign_in(url, server, server.demo()).await
+    sign_in(Client::builder().url(url), server, server.demo()).await
 }
 
 /// Signs in as the server's administrator through `url`.
 pub async fn login_admin(url: &str, server: &TestServer) -> Session {
-    sign_in(url, server, server.admin()).await
+    sign_in(Client::builder().url(url), server, server.admin()).await
 }
 
-async fn sign_in(url: &str, server: &TestServer, user: taskflow_server::Credentials) -> Session {
-    Client::builder()
-        .url(url)
+/// Signs in as the administrator of `server` on a client `client` configures (a default one is
+/// `Client::builder()`), its URL set to the server's.
+pub async fn admin(server: &TestServer, client: ClientBuilder) -> Session {
+    sign_in(client.url(&server.url()), server, server.admin()).await
+}
+
+async fn sign_in(
+    client: ClientBuilder,
+    server: &TestServer,
+    user: taskflow_server::Credentials,
+) -> Session {
+    client
         .build()
         .expect("client builds")
         .authenticate(server.db(), &user.login, &user.password)

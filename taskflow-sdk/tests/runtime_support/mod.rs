@@ -1,7 +1,8 @@
 //! A loopback HTTP/1.1 server for the runtime tests: raw tokio TCP, answering each request as a
 //! test script says (recorded fixtures, error pages, broken connections), and counting requests.
 //!
-//! Included by the `runtime_*` tests with `#[path = "runtime_support.rs"] mod support;`.
+//! Included by the `runtime_*` tests and `error_chain` with `mod runtime_support;`: a module
+//! directory, so that cargo does not build it as a test crate of its own.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -81,8 +82,9 @@ pub enum Reply {
 
 type Handler = dyn Fn(&Seen, usize) -> Reply + Send + Sync;
 
-/// A running loopback server.
-pub struct TestServer {
+/// A running loopback server that answers each request with what its script (a handler) returns;
+/// not the embedded TaskFlow server (`taskflow_server::TestServer`): it knows no models.
+pub struct ScriptedServer {
     addr: std::net::SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
     count: Arc<AtomicUsize>,
@@ -90,13 +92,13 @@ pub struct TestServer {
     task: tokio::task::JoinHandle<()>,
 }
 
-impl Drop for TestServer {
+impl Drop for ScriptedServer {
     fn drop(&mut self) {
         self.task.abort();
     }
 }
 
-impl TestServer {
+impl ScriptedServer {
     /// Starts a server answering with `handler(request, index)`; `index` counts requests from 0.
     pub async fn start(handler: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -120,7 +122,7 @@ impl TestServer {
                 }
             })
         };
-        TestServer {
+        ScriptedServer {
             addr,
             seen,
             count,
@@ -131,7 +133,7 @@ impl TestServer {
 
     /// Always answers with the same reply.
     pub async fn always(reply: Reply) -> Self {
-        TestServer::start(move |_, _| reply.clone()).await
+        ScriptedServer::start(move |_, _| reply.clone()).await
     }
 
     /// `http://127.0.0.1:port`.
