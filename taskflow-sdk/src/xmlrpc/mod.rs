@@ -25,6 +25,8 @@
 
 mod de;
 mod error;
+mod path;
+mod scan;
 mod ser;
 mod value;
 mod value_de;
@@ -38,7 +40,7 @@ pub use value::{DateTimeIso8601, Value};
 pub use value_de::from_value;
 pub use value_ser::to_value;
 
-use de::{Parser, Tag, Tok};
+use scan::{Parser, Tag, Tok};
 
 /// Limits that keep hostile or broken documents from exhausting the stack or memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,7 +194,7 @@ fn check_input<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a str, DecodeEr
 
 fn with_path(src: &str, err: DecodeError) -> DecodeError {
     match (err.offset(), err.path()) {
-        (Some(offset), None) => match de::path_at(src, offset) {
+        (Some(offset), None) => match path::path_at(src, offset) {
             Some(path) => err.with_path(path),
             None => err,
         },
@@ -237,7 +239,7 @@ fn decode_response_inner<'de, T: Deserialize<'de>>(
                     .at(position));
                 }
                 other => {
-                    return Err(de::unexpected("<param>", &other).at(parser.position()));
+                    return Err(scan::unexpected("<param>", &other).at(parser.position()));
                 }
             }
             let value = T::deserialize(&mut *parser)?;
@@ -252,7 +254,7 @@ fn decode_response_inner<'de, T: Deserialize<'de>>(
             Response::Fault(fault_from_value(value).map_err(|e| e.at(at))?)
         }
         other => {
-            return Err(de::unexpected("<params> or <fault>", &other).at(parser.position()));
+            return Err(scan::unexpected("<params> or <fault>", &other).at(parser.position()));
         }
     };
     parser.expect_end(Tag::MethodResponse)?;
@@ -330,7 +332,7 @@ fn decode_call_inner<'de, P: Deserialize<'de>>(
             empty: true,
         })?,
         other => {
-            return Err(de::unexpected("<params>", &other).at(parser.position()));
+            return Err(scan::unexpected("<params>", &other).at(parser.position()));
         }
     };
     parser.expect_eof()?;
