@@ -25,6 +25,7 @@
 
 mod de;
 mod error;
+mod limits;
 mod path;
 mod scan;
 mod ser;
@@ -36,45 +37,12 @@ use serde::Serialize;
 use serde::de::{Deserialize, DeserializeOwned};
 
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, FaultCode, RawFault};
+pub use limits::Limits;
 pub use value::{DateTimeIso8601, Value};
 pub use value_de::from_value;
 pub use value_ser::to_value;
 
 use scan::{Parser, Tag, Tok};
-
-/// Limits that keep hostile or broken documents from exhausting the stack or memory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Deepest nesting of structs and arrays accepted (default 128: safe on a 2 MB thread).
-    pub max_depth: usize,
-    /// Largest document accepted, in bytes (default 512 MiB).
-    pub max_size: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_depth: 128,
-            max_size: 512 * 1024 * 1024,
-        }
-    }
-}
-
-impl Limits {
-    /// Sets [`Limits::max_depth`].
-    #[must_use]
-    pub fn max_depth(mut self, depth: usize) -> Self {
-        self.max_depth = depth;
-        self
-    }
-
-    /// Sets [`Limits::max_size`].
-    #[must_use]
-    pub fn max_size(mut self, bytes: usize) -> Self {
-        self.max_size = bytes;
-        self
-    }
-}
 
 /// A decoded `methodResponse`: the single result, or the fault the server answered with.
 #[derive(Clone, Debug, PartialEq)]

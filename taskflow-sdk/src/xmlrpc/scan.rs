@@ -15,8 +15,8 @@ use base64::Engine as _;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use super::Limits;
 use super::error::{DecodeError, DecodeErrorKind};
+use super::limits::Limits;
 
 type Result<T> = std::result::Result<T, DecodeError>;
 
