@@ -4,22 +4,25 @@
 //! The server's date-times are naive UTC with whole seconds, so [`DateTime`] pairs with both
 //! [`civil::DateTime`] (the same naive value) and [`Timestamp`] (that value read as UTC).
 //!
-//! | From the SDK (`From`, lossless)        | To the SDK (`TryFrom`, refused when it would lose something) |
-//! |----------------------------------------|---------------------------------------------------------------|
-//! | [`Date`] → [`civil::Date`]             | [`civil::Date`] → [`Date`]: years outside 1 to 9999           |
-//! | [`DateTime`] → [`civil::DateTime`]     | [`civil::DateTime`] → [`DateTime`]: those years, a fraction of a second |
-//! | [`DateTime`] → [`Timestamp`]           | [`Timestamp`] → [`DateTime`]: the same                        |
+//! | SDK          | jiff                 | SDK → jiff                            | jiff → SDK (`TryFrom`), refused for |
+//! |--------------|----------------------|---------------------------------------|--------------------------------------|
+//! | [`Date`]     | [`civil::Date`]      | `From`                                | years outside 1 to 9999              |
+//! | [`DateTime`] | [`civil::DateTime`]  | `From`                                | those years, a fraction of a second  |
+//! | [`DateTime`] | [`Timestamp`]        | `TryFrom`: after 9999-12-30 22:00:00  | the same, in UTC                     |
 //!
 //! jiff holds years the SDK cannot (before 1) and nanoseconds: a conversion to the SDK refuses
 //! them with a [`ParseError`] rather than clamping or truncating, so a value that converts comes
-//! back unchanged. A zoned date-time converts through its instant, `Zoned::timestamp()`.
+//! back unchanged. The one conversion from the SDK that can fail is to a [`Timestamp`]: jiff's
+//! instants end on `9999-12-30 22:00:00` UTC (a margin so that every offset of one is a
+//! [`civil::DateTime`]), 26 hours before the SDK's last date-time. A zoned date-time converts
+//! through its instant, `Zoned::timestamp()`.
 //!
 //! ```
 //! use jiff::Timestamp;
 //! use taskflow_sdk::fields::DateTime;
 //!
 //! let at: DateTime = "2026-11-30 07:37:41".parse()?;
-//! let instant = Timestamp::from(at);
+//! let instant = Timestamp::try_from(at)?;
 //! assert_eq!(instant.as_second(), 1_796_024_261);
 //! assert_eq!(DateTime::try_from(instant)?, at);
 //! let civil = jiff::civil::DateTime::from(at);
@@ -85,11 +88,19 @@ impl TryFrom<civil::DateTime> for DateTime {
     }
 }
 
-/// The server's naive UTC date-time, read as UTC.
-impl From<DateTime> for Timestamp {
-    fn from(at: DateTime) -> Self {
-        Timestamp::from_second(at.unix_seconds())
-            .expect("every TaskFlow date-time (years 1 to 9999) is a jiff::Timestamp")
+/// The server's naive UTC date-time, read as UTC; refused after `9999-12-30 22:00:00`, the last
+/// instant a [`Timestamp`] holds (jiff keeps a day's margin so that every offset of it is a
+/// [`civil::DateTime`]).
+impl TryFrom<DateTime> for Timestamp {
+    type Error = ParseError;
+
+    fn try_from(at: DateTime) -> Result<Self, ParseError> {
+        Timestamp::from_second(at.unix_seconds()).map_err(|_| {
+            ParseError::new(format!(
+                "TaskFlow date-time {at} (UTC) is after {}, the last instant a jiff::Timestamp                  holds: convert to jiff::civil::DateTime instead",
+                Timestamp::MAX
+            ))
+        })
     }
 }
 
