@@ -5,11 +5,11 @@
 //! [`NaiveDateTime`] (the same naive value) and [`chrono::DateTime<Utc>`](::chrono::DateTime) (that
 //! value read as UTC).
 //!
-//! | From the SDK (`From`, lossless)   | To the SDK (`TryFrom`, refused when it would lose something) |
-//! |-----------------------------------|---------------------------------------------------------------|
-//! | [`Date`] → [`NaiveDate`]          | [`NaiveDate`] → [`Date`]: years outside 1 to 9999             |
-//! | [`DateTime`] → [`NaiveDateTime`]  | [`NaiveDateTime`] → [`DateTime`]: those years, a fraction of a second, a leap second |
-//! | [`DateTime`] → `DateTime<Utc>`    | `DateTime<Utc>` → [`DateTime`]: the same                      |
+//! | SDK          | chrono              | SDK → chrono | chrono → SDK (`TryFrom`), refused for               |
+//! |--------------|---------------------|--------------|-----------------------------------------------------|
+//! | [`Date`]     | [`NaiveDate`]       | `From`       | years outside 1 to 9999                             |
+//! | [`DateTime`] | [`NaiveDateTime`]   | `From`       | those years, a fraction of a second, a leap second  |
+//! | [`DateTime`] | `DateTime<Utc>`     | `From`       | the same                                            |
 //!
 //! chrono holds years the SDK cannot (before 1 and after 9999) and nanoseconds: a conversion to
 //! the SDK refuses them with a [`ParseError`] rather than clamping or truncating, so a value that

@@ -4,11 +4,11 @@
 //! The server's date-times are naive UTC with whole seconds, so [`DateTime`] pairs with both
 //! [`PrimitiveDateTime`] (the same naive value) and [`OffsetDateTime`] (that value at UTC).
 //!
-//! | From the SDK (`From`, lossless)      | To the SDK (`TryFrom`, refused when it would lose something) |
-//! |--------------------------------------|---------------------------------------------------------------|
-//! | [`Date`] → [`time::Date`](TimeDate)  | [`time::Date`](TimeDate) → [`Date`]: years outside 1 to 9999  |
-//! | [`DateTime`] → [`PrimitiveDateTime`] | [`PrimitiveDateTime`] → [`DateTime`]: those years, a fraction of a second |
-//! | [`DateTime`] → [`OffsetDateTime`] (UTC) | [`OffsetDateTime`] → [`DateTime`]: the same, once converted to UTC |
+//! | SDK          | time                     | SDK → time    | time → SDK (`TryFrom`), refused for         |
+//! |--------------|--------------------------|---------------|---------------------------------------------|
+//! | [`Date`]     | [`time::Date`](TimeDate) | `From`        | years outside 1 to 9999                     |
+//! | [`DateTime`] | [`PrimitiveDateTime`]    | `From`        | those years, a fraction of a second         |
+//! | [`DateTime`] | [`OffsetDateTime`]       | `From` (UTC)  | the same, once converted to UTC             |
 //!
 //! An [`OffsetDateTime`] at another offset is converted to UTC first (the same instant, so
 //! `2026-11-30 09:37:41 +02:00` becomes `2026-11-30 07:37:41`); converting back gives it at UTC.
