@@ -22,6 +22,13 @@ mod relation;
 mod scalar;
 mod value;
 
+#[cfg(feature = "chrono")]
+pub mod chrono;
+#[cfg(feature = "jiff")]
+pub mod jiff;
+#[cfg(feature = "time")]
+pub mod time;
+
 pub use command::Command;
 pub use handle::{Field, Relational, TextField};
 pub use id::Id;

@@ -55,6 +55,12 @@
 //!
 //! The workspace's `taskflow-server` crate is an embedded TaskFlow-compatible server: the examples
 //! and tests run against it when no real server is configured.
+//!
+//! # Cargo features
+//!
+//! - `chrono`, `time`, `jiff` (off by default): conversions between [`fields::Date`] /
+//!   [`fields::DateTime`] and that crate's date, naive date-time and UTC instant, documented in the
+//!   module of the same name under `fields` (`fields::chrono`, `fields::time`, `fields::jiff`).
 #![deny(missing_docs)]
 
 pub mod domain;
