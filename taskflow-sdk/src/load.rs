@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-pub use crate::model::RowError;
+pub use crate::model::{RowError, Untyped};
 use crate::model::{LoadMessage, Model, WriteValues, load_table, log_warnings, refused_rows};
 use crate::xmlrpc::Value;
 use crate::{Id, Kwargs, Result, Session};
@@ -316,12 +316,6 @@ pub struct Loader<M = Untyped> {
     claims: Claims,
     rows: PhantomData<fn() -> M>,
 }
-
-/// The model parameter of a [`Loader`] of untyped rows, from [`Session::loader`]: rows of cells
-/// ([`DataRow`]) in the order of a header given up front, into a model named at run time. No
-/// value has this type.
-#[derive(Debug)]
-pub enum Untyped {}
 
 /// External ids named by chunks whose load has not finished, each with the chunk (its first row)
 /// that named it first. Chunks load side by side and the server applies them in any order: of

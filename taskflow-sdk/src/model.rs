@@ -37,6 +37,24 @@ pub use load::{RowError, load};
 pub use names::{NameSearch, name_get, name_search};
 pub use search::{Search, search, search_read};
 
+/// A model named at run time, not bound to a struct. No value has this type.
+///
+/// It is the model parameter of what is not typed by a struct: a [`Loader`](crate::load::Loader)
+/// of rows of cells (from [`Session::loader`](crate::Session::loader)), and relations to a model
+/// the code does not map, as `taskflow generate` writes them when the related model is not
+/// generated too: `Many2one<Untyped>` reads `[id, "name"]` and writes the id like any other.
+///
+/// ```
+/// use taskflow_sdk::{Many2one, model::Untyped, xmlrpc::Value};
+///
+/// let read = Value::Array(vec![Value::Int(1), Value::from("My Company")]);
+/// let company: Many2one<Untyped> = taskflow_sdk::xmlrpc::from_value(read)?;
+/// assert_eq!((company.id.get(), company.name.as_str()), (1, "My Company"));
+/// # Ok::<(), taskflow_sdk::xmlrpc::DecodeError>(())
+/// ```
+#[derive(Debug)]
+pub enum Untyped {}
+
 /// A server model bound to a Rust struct. Implemented by `#[derive(TaskflowModel)]`.
 ///
 /// ```
