@@ -1,6 +1,6 @@
 //! Rules across fields and variants. A model: one `id`, unique server names, field types the
-//! server can carry, setter names free. A selection: no generics, at least one variant, unit
-//! variants, unique keys.
+//! server can carry, setter names free (of the builder's `raw` and of each other's `clear_`).
+//! A selection: no generics, at least one variant, unit variants, unique keys.
 
 use syn::ext::IdentExt;
 use syn::{Fields, Type};
@@ -20,6 +20,34 @@ pub(crate) fn model(model: &Model<'_>, cx: &mut Ctxt) {
         }
         field_type(field.ty, cx);
         setter_name(field, cx);
+    }
+    clear_names(model, cx);
+}
+
+/// Each writable field `foo` gets a `clear_foo` method on the values builder: a writable field
+/// named `clear_foo` beside it would get a setter of the same name.
+fn clear_names(model: &Model<'_>, cx: &mut Ctxt) {
+    let writable: Vec<String> = model
+        .fields
+        .iter()
+        .filter(|f| f.is_writable())
+        .map(|f| f.ident.unraw().to_string())
+        .collect();
+    for field in model.fields.iter().filter(|f| f.is_writable()) {
+        let name = field.ident.unraw().to_string();
+        let Some(cleared) = name.strip_prefix("clear_") else {
+            continue;
+        };
+        if writable.iter().any(|w| w == cleared) {
+            cx.error(
+                field.ident.span(),
+                format!(
+                    "the setter of writable field `{name}` would clash with `{name}()`, which \
+                     empties field `{cleared}`; name the Rust field differently and keep the \
+                     server's name with `#[taskflow(rename = \"{name}\")]`"
+                ),
+            );
+        }
     }
 }
 
