@@ -41,6 +41,28 @@ impl Output {
         };
     }
 
+    /// The target of a command that reads snapshots instead of a server: the directory, and
+    /// where the snapshots came from.
+    pub fn snapshots(&self, dir: &std::path::Path, snapshots: &[taskflow_schema::Snapshot]) {
+        let mut sources: Vec<String> = snapshots
+            .iter()
+            .map(|s| {
+                format!(
+                    "database {}, user {}, server {}",
+                    s.pulled_by.database, s.pulled_by.login, s.server_version
+                )
+            })
+            .collect();
+        sources.sort();
+        sources.dedup();
+        let _ = writeln!(
+            anstream::stderr(),
+            "{BOLD}taskflow:{BOLD:#} snapshots in {} (pulled from {})",
+            dir.display(),
+            sources.join("; ")
+        );
+    }
+
     /// A notice on stderr: something skipped or limited, not an error.
     pub fn notice(&self, text: impl std::fmt::Display) {
         let _ = writeln!(anstream::stderr(), "{NOTICE}notice:{NOTICE:#} {text}");

@@ -22,6 +22,7 @@ pub async fn run(
     let snapshots = match from {
         Some(from) => {
             let mut snapshots = taskflow_schema::read_dir(from)?;
+            out.snapshots(from, &snapshots);
             if !models.is_empty() {
                 for name in models {
                     if !snapshots.iter().any(|s| &s.model == name) {
