@@ -37,8 +37,8 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-pub use crate::model::{RowError, Untyped};
 use crate::model::{LoadMessage, Model, WriteValues, load_table, log_warnings, refused_rows};
+pub use crate::model::{RowError, Untyped};
 use crate::xmlrpc::Value;
 use crate::{Id, Kwargs, Result, Session};
 
