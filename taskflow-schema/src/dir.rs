@@ -31,11 +31,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Snapshot>, SchemaError> {
     files.sort();
     let mut by_model: BTreeMap<String, (PathBuf, Snapshot)> = BTreeMap::new();
     for path in files {
-        let bytes = std::fs::read(&path).map_err(|source| SchemaError::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let snapshot = Snapshot::from_json(&bytes).map_err(|e| e.in_file(&path))?;
+        let snapshot = Snapshot::read(&path)?;
         if let Some((first, _)) = by_model.get(&snapshot.model) {
             return Err(SchemaError::DuplicateModel {
                 model: snapshot.model,

@@ -127,6 +127,29 @@ impl FieldType {
         )
     }
 
+    /// The Rust type that holds a non-empty value of this type, as `taskflow generate` writes it
+    /// and as the derive's schema check suggests it (`Option<_>` of it when the field can be
+    /// empty).
+    pub fn rust_type(&self) -> &'static str {
+        match self {
+            FieldType::Char | FieldType::Text | FieldType::Html | FieldType::Reference => "String",
+            FieldType::Integer | FieldType::Many2oneReference => "i64",
+            FieldType::Float | FieldType::Monetary => "f64",
+            FieldType::Boolean => "bool",
+            FieldType::Date => "Date",
+            FieldType::Datetime => "DateTime",
+            FieldType::Binary => "Binary",
+            FieldType::Selection => "a #[derive(Selection)] enum",
+            FieldType::Many2one => "Many2one<M>",
+            FieldType::One2many => "One2many<M>",
+            FieldType::Many2many => "Many2many<M>",
+            FieldType::Json
+            | FieldType::Properties
+            | FieldType::PropertiesDefinition
+            | FieldType::Other(_) => "xmlrpc::Value",
+        }
+    }
+
     /// Whether values are records of the field's `relation` model.
     pub fn is_relational(&self) -> bool {
         matches!(

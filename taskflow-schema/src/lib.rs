@@ -31,9 +31,11 @@
 mod dir;
 mod error;
 mod field_type;
+mod selection;
 mod snapshot;
 
 pub use dir::{read_dir, snapshot_file_name};
 pub use error::SchemaError;
 pub use field_type::FieldType;
+pub use selection::SelectionKey;
 pub use snapshot::{FORMAT_VERSION, FieldSpec, PulledBy, Snapshot};

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::SchemaError;
 use crate::field_type::FieldType;
+use crate::selection::SelectionKey;
 
 /// The snapshot format this crate reads and writes. A snapshot in another format is refused
 /// with [`SchemaError::UnknownFormat`], never half-read.
@@ -69,7 +70,7 @@ pub struct FieldSpec {
     pub required: bool,
     /// The `(key, label)` pairs of a selection field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selection: Option<Vec<(String, String)>>,
+    pub selection: Option<Vec<(SelectionKey, String)>>,
     /// The label (`"Customer"`).
     #[serde(default)]
     pub string: String,
@@ -96,6 +97,16 @@ impl FieldSpec {
         FieldType::parse(&self.type_name)
     }
 
+    /// The keys of a selection field when they are all strings (what a `#[derive(Selection)]`
+    /// enum can stand for); `None` for other fields and for selections with other keys.
+    pub fn string_keys(&self) -> Option<Vec<&str>> {
+        self.selection
+            .as_ref()?
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .collect()
+    }
+
     /// Whether the field can read as `false`: not required, and of a type that can be empty
     /// ([`FieldType::can_be_empty`]). A Rust field holding it must then be an `Option`.
     pub fn can_be_empty(&self) -> bool {
@@ -120,6 +131,15 @@ impl Snapshot {
             None => return Err(SchemaError::MissingFormat { path: None }),
         }
         serde_json::from_slice(bytes).map_err(|source| SchemaError::Parse { path: None, source })
+    }
+
+    /// Reads the snapshot file `path`; errors name it.
+    pub fn read(path: &std::path::Path) -> Result<Snapshot, SchemaError> {
+        let bytes = std::fs::read(path).map_err(|source| SchemaError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Snapshot::from_json(&bytes).map_err(|e| e.in_file(path))
     }
 
     /// The snapshot as pretty-printed JSON with sorted keys and a final newline: the same bytes
