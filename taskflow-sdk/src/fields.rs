@@ -20,6 +20,7 @@ mod handle;
 mod id;
 mod relation;
 mod scalar;
+mod shape;
 mod value;
 
 #[cfg(feature = "chrono")]
@@ -34,6 +35,8 @@ pub use handle::{Field, Relational, TextField};
 pub use id::Id;
 pub use relation::{Many2many, Many2one, One2many};
 pub use scalar::{Binary, Date, DateTime, ParseError};
+#[doc(hidden)]
+pub use shape::Shape;
 pub use value::FieldValue;
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ mod record;
 pub mod selection;
 
 pub use crate::domain::Domain;
-pub use crate::fields::{Field, FieldValue, Id};
+pub use crate::fields::{Field, FieldValue, Id, Shape};
 pub use crate::model::{self, Model};
 pub use crate::selection::Selection;
 pub use crate::values::{WriteValue, WriteValues};
