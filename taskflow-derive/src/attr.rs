@@ -48,7 +48,7 @@ impl Ctxt {
     }
 }
 
-const CONTAINER_KEYS: &[&str] = &["model"];
+const CONTAINER_KEYS: &[&str] = &["model", "schema"];
 const FIELD_KEYS: &[&str] = &["rename", "readonly", "skip"];
 const VARIANT_KEYS: &[&str] = &["rename"];
 /// A selection's keys are all on its variants.
@@ -107,6 +107,8 @@ impl Position {
 #[derive(Default)]
 pub(crate) struct ContainerAttrs {
     pub(crate) model: Option<LitStr>,
+    /// The schema snapshot directory to check the struct against.
+    pub(crate) schema: Option<LitStr>,
 }
 
 /// `#[taskflow(...)]` on a field.
@@ -139,6 +141,17 @@ pub(crate) fn container(attrs: &[Attribute], cx: &mut Ctxt) -> ContainerAttrs {
                     );
                 }
                 set_once(&mut out.model, lit, meta, cx);
+            }
+        } else if key == "schema" {
+            if let Some(lit) = string_value(meta, "schema", "\"schema\"", cx)? {
+                if lit.value().is_empty() {
+                    cx.error_spanned(
+                        &lit,
+                        "an empty schema directory: name the directory `taskflow schema pull` \
+                         wrote, like `schema = \"schema\"` (relative to the crate's Cargo.toml)",
+                    );
+                }
+                set_once(&mut out.schema, lit, meta, cx);
             }
         }
         Ok(())

@@ -7,6 +7,8 @@ use syn::{Fields, Type};
 
 use crate::attr::Ctxt;
 use crate::ir::{Field, Model, Selection};
+use crate::schema::Loaded;
+use crate::suggest;
 
 pub(crate) fn model(model: &Model<'_>, cx: &mut Ctxt) {
     unique_server_names(model, cx);
@@ -22,6 +24,32 @@ pub(crate) fn model(model: &Model<'_>, cx: &mut Ctxt) {
         setter_name(field, cx);
     }
     clear_names(model, cx);
+}
+
+/// Every field the struct reads must be in the model's snapshot; a misspelt one gets the closest
+/// real name. Whether its type fits is checked by the generated code, where types are resolved.
+pub(crate) fn against_snapshot(model: &Model<'_>, loaded: &Loaded, cx: &mut Ctxt) {
+    let names: Vec<&str> = loaded.snapshot.fields.keys().map(String::as_str).collect();
+    for field in model.fields.iter().filter(|f| f.is_read()) {
+        if loaded.snapshot.fields.contains_key(&field.server) {
+            continue;
+        }
+        let hint = match suggest::closest(&field.server, &names) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!(
+                "`taskflow fields {}` lists the server's fields; if the server added it, pull \
+                 the snapshot again",
+                model.model
+            ),
+        };
+        cx.error(
+            field.server_span,
+            format!(
+                "no field `{}` on `{}` in the schema snapshot {}: {hint}",
+                field.server, model.model, loaded.shown
+            ),
+        );
+    }
 }
 
 /// Each writable field `foo` gets a `clear_foo` method on the values builder: a writable field

@@ -7,6 +7,7 @@
 
 mod model;
 mod selection;
+mod shape;
 
 use proc_macro2::TokenStream;
 use syn::DeriveInput;
@@ -14,6 +15,7 @@ use syn::DeriveInput;
 use crate::attr::Ctxt;
 use crate::check;
 use crate::ir;
+use crate::schema;
 
 /// `#[derive(TaskflowModel)]` on tokens: the expansion, or the errors plus stub impls.
 pub(crate) fn derive_model(input: TokenStream) -> TokenStream {
@@ -23,11 +25,20 @@ pub(crate) fn derive_model(input: TokenStream) -> TokenStream {
     };
     let mut cx = Ctxt::default();
     let model = ir::model(&input, &mut cx);
+    let mut loaded = None;
     if let Some(model) = &model {
         check::model(model, &mut cx);
+        loaded = schema::load(model, &mut cx);
+        if let Some(loaded) = &loaded {
+            check::against_snapshot(model, loaded, &mut cx);
+        }
     }
     match (cx.finish(), model) {
-        (Ok(()), Some(model)) => model::model_impl(&model),
+        (Ok(()), Some(model)) => {
+            let mut out = model::model_impl(&model);
+            out.extend(shape::checks(&model, loaded.as_ref()));
+            out
+        }
         (Err(errors), _) => {
             let mut out = errors.to_compile_error();
             out.extend(model::model_fallback(&input));
@@ -191,6 +202,27 @@ mod tests {
             }
         });
         insta::assert_snapshot!(pretty(out));
+    }
+
+    /// The checks against a snapshot (`tests/schema`, by the attribute, relative to this crate):
+    /// one constant per field read, the snapshot file included, the variable read.
+    #[test]
+    fn checked_model_expansion() {
+        let out = derive_model(quote! {
+            #[taskflow(model = "crm.lead", schema = "tests/schema")]
+            pub struct Lead {
+                pub id: Id<Lead>,
+                pub name: String,
+                pub partner_id: Option<Many2one<Partner>>,
+                pub tag_ids: Many2many<Tag>,
+                pub priority: Option<Priority>,
+                #[taskflow(skip)]
+                pub note: String,
+            }
+        });
+        let text = pretty(out).replace(env!("CARGO_MANIFEST_DIR"), "$CARGO_MANIFEST_DIR");
+        let checks = &text[text.find("option_env!").expect("the variable is read")..];
+        insta::assert_snapshot!(checks);
     }
 
     #[test]

@@ -14,6 +14,10 @@ pub(crate) struct Model<'a> {
     pub(crate) vis: &'a Visibility,
     /// The server model name (`crm.lead`); empty when it was missing (already reported).
     pub(crate) model: String,
+    /// Where the model name was written (the struct's name when it was missing).
+    pub(crate) model_span: Span,
+    /// `#[taskflow(schema = "...")]`: the snapshot directory to check against.
+    pub(crate) schema: Option<syn::LitStr>,
     pub(crate) fields: Vec<Field<'a>>,
 }
 
@@ -114,6 +118,10 @@ pub(crate) fn model<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Model<'
             None
         }
     };
+    let model_span = attrs
+        .model
+        .as_ref()
+        .map_or(input.ident.span(), |l| l.span());
     let model = match attrs.model {
         Some(lit) => lit.value(),
         None if container_reported => String::new(),
@@ -151,6 +159,8 @@ pub(crate) fn model<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Model<'
         ident: &input.ident,
         vis: &input.vis,
         model,
+        model_span,
+        schema: attrs.schema,
         fields,
     })
 }

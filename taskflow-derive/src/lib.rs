@@ -10,6 +10,7 @@ mod attr;
 mod check;
 mod expand;
 mod ir;
+mod schema;
 mod suggest;
 
 use proc_macro::TokenStream;
@@ -94,9 +95,22 @@ use proc_macro::TokenStream;
 ///   `name_get`, `name_search`, `fields_get`, `load`.
 ///
 /// # Attributes
-/// - On the struct: `#[taskflow(model = "crm.lead")]` (required).
+/// - On the struct: `#[taskflow(model = "crm.lead")]` (required); `schema = "dir"`, the schema
+///   snapshot directory to check the struct against (below), overriding `TASKFLOW_SCHEMA_DIR`.
 /// - On a field: `rename = "type"` (the server's name, when it differs), `readonly` (read, never
 ///   written), `skip` (neither read nor written; filled with `Default::default()`).
+///
+/// # Checking against a schema snapshot
+/// When `TASKFLOW_SCHEMA_DIR` (or the struct's `schema` attribute) names a directory that
+/// `taskflow schema pull` wrote, the struct is checked against its model's snapshot when it
+/// compiles; a relative directory is taken from the crate's `CARGO_MANIFEST_DIR`. A model or
+/// field the snapshot lacks is an error at its name, with the closest real name; a field type
+/// that cannot hold the snapshot's field (`String` for a many2one, `i64` for a float, a plain
+/// type for a field that can be empty: not required, and not a number, boolean or x2many) is an
+/// error at the type, and so is a selection enum whose keys differ from the field's. Enums are
+/// checked where a struct uses them, against that field. Types of your own (not the SDK's, not a
+/// `Selection` enum) are not checked. Editing the snapshot or changing the variable rebuilds the
+/// crate. Without a directory, nothing is checked.
 ///
 /// The struct needs named fields, no generic parameters, and an `id: Id<Self>` field. Field types
 /// must implement `taskflow_sdk::fields::FieldValue`.

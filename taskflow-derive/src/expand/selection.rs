@@ -104,6 +104,7 @@ fn glue_impls(ident: &syn::Ident) -> TokenStream {
         impl #p::FieldValue for #ident {
             type Write = Self;
             type Operand = Self;
+            const SHAPE: #p::Shape = #p::Shape::selection(<Self as #p::Selection>::KEYS);
 
             fn write_value(value: Self) -> #p::WriteValue {
                 #p::selection::write_value(value)
