@@ -25,21 +25,31 @@ pub(crate) fn derive_model(input: TokenStream) -> TokenStream {
     };
     let mut cx = Ctxt::default();
     let model = ir::model(&input, &mut cx);
+    // What the snapshot refuses leaves the struct well-formed: the full expansion goes out with
+    // those errors, so code using the model sees no stand-in and no error of its own.
+    let mut drift = Ctxt::default();
     let mut loaded = None;
     if let Some(model) = &model {
         check::model(model, &mut cx);
-        loaded = schema::load(model, &mut cx);
+        loaded = schema::load(model, &mut drift);
         if let Some(loaded) = &loaded {
-            check::against_snapshot(model, loaded, &mut cx);
+            check::against_snapshot(model, loaded, &mut drift);
         }
     }
     match (cx.finish(), model) {
         (Ok(()), Some(model)) => {
-            let mut out = model::model_impl(&model);
+            let mut out = match drift.finish() {
+                Ok(()) => TokenStream::new(),
+                Err(errors) => errors.to_compile_error(),
+            };
+            out.extend(model::model_impl(&model));
             out.extend(shape::checks(&model, loaded.as_ref()));
             out
         }
-        (Err(errors), _) => {
+        (Err(mut errors), _) => {
+            if let Err(more) = drift.finish() {
+                errors.combine(more);
+            }
             let mut out = errors.to_compile_error();
             out.extend(model::model_fallback(&input));
             out
