@@ -68,7 +68,15 @@ pub struct FieldSpec {
     #[serde(default)]
     pub required: bool,
     /// The `(key, label)` pairs of a selection field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ///
+    /// Keys are strings, but for res.users' reified group fields (`sel_groups_2_4`), whose keys
+    /// are group ids, read here as their decimal text (`"2"`), and whose first pair
+    /// `(false, "")` stands for no group: the empty value every selection has, which is left out.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "selection::deserialize"
+    )]
     pub selection: Option<Vec<(String, String)>>,
     /// The label (`"Customer"`).
     #[serde(default)]
@@ -76,6 +84,67 @@ pub struct FieldSpec {
     /// The type's name as `fields_get` reports it (see [`FieldSpec::field_type`]).
     #[serde(rename = "type")]
     pub type_name: String,
+}
+
+/// Reading `selection` as servers send it (see [`FieldSpec::selection`]).
+mod selection {
+    use std::fmt;
+
+    use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+    /// A key, or `None` for the `false` entry that stands for the empty value.
+    struct Key(Option<String>);
+
+    impl<'de> Deserialize<'de> for Key {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+            struct KeyVisitor;
+
+            impl Visitor<'_> for KeyVisitor {
+                type Value = Key;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a selection key: a string, an integer, or false")
+                }
+
+                fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+                    Ok(Key(Some(key.to_owned())))
+                }
+
+                fn visit_string<E: de::Error>(self, key: String) -> Result<Key, E> {
+                    Ok(Key(Some(key)))
+                }
+
+                fn visit_i64<E: de::Error>(self, key: i64) -> Result<Key, E> {
+                    Ok(Key(Some(key.to_string())))
+                }
+
+                fn visit_u64<E: de::Error>(self, key: u64) -> Result<Key, E> {
+                    Ok(Key(Some(key.to_string())))
+                }
+
+                fn visit_bool<E: de::Error>(self, key: bool) -> Result<Key, E> {
+                    match key {
+                        false => Ok(Key(None)),
+                        true => Err(E::invalid_value(de::Unexpected::Bool(true), &self)),
+                    }
+                }
+            }
+
+            deserializer.deserialize_any(KeyVisitor)
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<(String, String)>>, D::Error> {
+        let pairs: Option<Vec<(Key, String)>> = Option::deserialize(deserializer)?;
+        Ok(pairs.map(|pairs| {
+            pairs
+                .into_iter()
+                .filter_map(|(Key(key), label)| Some((key?, label)))
+                .collect()
+        }))
+    }
 }
 
 impl FieldSpec {
@@ -244,6 +313,24 @@ mod tests {
         assert!(matches!(err, SchemaError::Parse { .. }), "{err:?}");
         let err = Snapshot::from_json(b"[1, 2]").unwrap_err();
         assert!(matches!(err, SchemaError::Parse { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn group_selections_read_with_their_ids_as_keys_and_no_false_entry() {
+        // res.users' sel_groups_2_4, as fields_get reports it.
+        let json = br#"{"selection": [[false, ""], [2, "Access Rights"], [4, "Settings"]],
+                        "string": "Administration", "type": "selection"}"#;
+        let spec: FieldSpec = serde_json::from_slice(json).unwrap();
+        assert_eq!(
+            spec.selection.unwrap(),
+            [
+                ("2".to_owned(), "Access Rights".to_owned()),
+                ("4".to_owned(), "Settings".to_owned())
+            ]
+        );
+        let json = br#"{"selection": [[true, "Yes"]], "type": "selection"}"#;
+        let err = serde_json::from_slice::<FieldSpec>(json).unwrap_err();
+        assert!(err.to_string().contains("a selection key"), "{err}");
     }
 
     #[test]
