@@ -189,9 +189,9 @@ pub fn to_stored_owned(
     }
 }
 
-/// The `UserError` a foreign-key violation becomes (transcript 077).
+/// The `ValidationError` a foreign-key violation becomes (transcript 077).
 pub fn foreign_key(model: &Model, field: &Field) -> Fault {
-    Fault::User(format!(
+    Fault::Validation(format!(
         "The operation cannot be completed: another model requires the record being deleted. \
          If possible, archive it instead.\n\nModel: {} ({})\nConstraint: {}_{}_fkey\n",
         model.description,
@@ -201,9 +201,9 @@ pub fn foreign_key(model: &Model, field: &Field) -> Fault {
     ))
 }
 
-/// The `UserError` a NOT NULL violation becomes (transcript 075).
+/// The `ValidationError` a NOT NULL violation becomes (transcript 075).
 pub fn not_null(model: &Model, field: &Field) -> Fault {
-    Fault::User(format!(
+    Fault::Validation(format!(
         "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n\
          - Delete: another model requires the record being deleted. If possible, archive it \
          instead.\n\nModel: {} ({})\nField: {} ({})\n",

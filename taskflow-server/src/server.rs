@@ -148,6 +148,7 @@ impl ServerBuilder {
             shared: rpc::shared(db, self.mode),
             pool: pool.clone(),
             hold: self.hold,
+            sessions: Default::default(),
         });
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
