@@ -114,7 +114,11 @@ pub fn to_stored(
             ))),
         },
         FieldType::Datetime => match value {
-            Value::String(s) => clock::normalize_datetime(s)
+            // `strptime(value, '%Y-%m-%d %H:%M:%S')`: no ISO `T` or zone suffix (odoo-17-jsonrpc
+            // 102), unlike a Date field, which reads only the first 10 characters (101).
+            Value::String(s) => Some(s)
+                .filter(|s| s.len() == 10 || (s.len() == 19 && s.as_bytes()[10] == b' '))
+                .and_then(|s| clock::normalize_datetime(s))
                 .map(|d| Some(Value::String(d)))
                 .ok_or_else(|| {
                     Fault::value(format!(
