@@ -113,45 +113,51 @@ pub fn serve(
 /// `authenticate(db, login, password)`: a wrong login or password is `AccessDenied` here (the
 /// session's `authenticate` raises it), not `false` as `common.authenticate` answers.
 fn authenticate(shared: &Shared, sessions: &Sessions, params: Value) -> Outcome {
-    let opened = (|| {
-        let kwargs = jsonrpc::keyword_arguments(params)?;
-        let values = jsonrpc::bind(
-            "Session.authenticate",
-            kwargs,
-            &["db", "login", "password", "base_location"],
-            3,
-        )?;
-        let [db, login, password, _] = <[Option<Value>; 4]>::try_from(values)
-            .map_err(|_| Fault::type_error("four parameters"))?
-            .map(Option::unwrap_or_default);
-        if db.as_str() != Some(shared.db_name().as_str()) {
-            // `http.db_filter` refuses a database the server does not serve.
-            return Err(Fault::Access("Database not found.".to_owned()));
-        }
-        let uid = match rpc::dispatch(
-            shared,
-            "common",
-            "login",
-            &[db.clone(), login.clone(), password],
-        )? {
-            Value::Int(uid) => uid,
-            _ => return Err(Fault::AccessDenied),
-        };
-        let session = Session {
-            db: db.as_str().unwrap_or_default().to_owned(),
-            uid,
-            login: login.as_str().unwrap_or_default().to_owned(),
-        };
-        let info = session_info(shared, &session)?;
-        Ok((sessions.open(session), info))
-    })();
-    match opened {
+    match open_session(shared, sessions, params) {
         Ok((id, info)) => Outcome {
             answer: Ok(info),
             new_session: Some(id),
         },
         Err(fault) => Err(fault).into(),
     }
+}
+
+/// Checks the login and opens a session: its id and its `session_info`.
+fn open_session(
+    shared: &Shared,
+    sessions: &Sessions,
+    params: Value,
+) -> Result<(String, Value), Fault> {
+    let kwargs = jsonrpc::keyword_arguments(params)?;
+    let values = jsonrpc::bind(
+        "Session.authenticate",
+        kwargs,
+        &["db", "login", "password", "base_location"],
+        3,
+    )?;
+    let [db, login, password, _] = <[Option<Value>; 4]>::try_from(values)
+        .map_err(|_| Fault::type_error("four parameters"))?
+        .map(Option::unwrap_or_default);
+    if db.as_str() != Some(shared.db_name().as_str()) {
+        // `http.db_filter` refuses a database the server does not serve.
+        return Err(Fault::Access("Database not found.".to_owned()));
+    }
+    let uid = match rpc::dispatch(
+        shared,
+        "common",
+        "login",
+        &[db.clone(), login.clone(), password],
+    )? {
+        Value::Int(uid) => uid,
+        _ => return Err(Fault::AccessDenied),
+    };
+    let session = Session {
+        db: db.as_str().unwrap_or_default().to_owned(),
+        uid,
+        login: login.as_str().unwrap_or_default().to_owned(),
+    };
+    let info = session_info(shared, &session)?;
+    Ok((sessions.open(session), info))
 }
 
 /// What Odoo 17's `ir.http.session_info()` answers, its members a client needs: who is
