@@ -53,6 +53,8 @@
 //! `#[taskflow(rename = "...")]`, never `r#`. Names that collide are told apart with `_2`,
 //! `_3`... (the values builder's methods count: a writable `raw`, or a writable `clear_foo` next
 //! to `foo`, whose `clear_foo()` it would take). The `names` module has the exact rules.
+//! A server name the derive cannot bind (letters, digits and `_` only, not starting with a
+//! digit) is left out of the struct, and its doc says so.
 
 mod docs;
 mod layout;
@@ -108,6 +110,17 @@ pub fn render(snapshots: &[Snapshot]) -> Vec<GeneratedFile> {
     modules.sort_by(|a, b| a.path.cmp(&b.path));
     files.extend(modules);
     files
+}
+
+/// The fields left out of the generated structs, as `(model, field)`: names the derive cannot
+/// bind (`x_foo-bar`), which a real server's fields never are. Each struct's doc lists its own.
+pub fn unbound_fields(snapshots: &[Snapshot]) -> Vec<(&str, &str)> {
+    let mut fields: Vec<(&str, &str)> = snapshots
+        .iter()
+        .flat_map(|s| model::unbound(s).into_iter().map(|f| (s.model.as_str(), f)))
+        .collect();
+    fields.sort_unstable();
+    fields
 }
 
 /// `mod.rs`: every module, and its struct re-exported.

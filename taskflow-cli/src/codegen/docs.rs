@@ -11,17 +11,13 @@ use quote::quote;
 /// `#[doc = "..."]` attributes for `paragraphs` of server text, one per line, an empty line
 /// between paragraphs. Empty paragraphs are left out.
 pub(super) fn attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
-    let escaped: Vec<String> = paragraphs
-        .iter()
-        .map(|p| {
-            p.as_ref()
-                .lines()
-                .map(escape)
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .collect();
+    let escaped: Vec<String> = paragraphs.iter().map(|p| text(p.as_ref())).collect();
     markdown(&escaped)
+}
+
+/// Server text as a Markdown paragraph: each line escaped.
+pub(super) fn text(text: &str) -> String {
+    text.lines().map(escape).collect::<Vec<_>>().join("\n")
 }
 
 /// Server text to put inside Markdown the generator writes: one line, escaped.

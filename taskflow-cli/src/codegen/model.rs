@@ -24,7 +24,7 @@ pub(super) fn module(snapshot: &Snapshot, place: &Place, layout: &Layout) -> Tok
     let fields: Vec<(&str, &FieldSpec)> = snapshot
         .fields
         .iter()
-        .filter(|(name, _)| name.as_str() != "id")
+        .filter(|(name, _)| name.as_str() != "id" && names::derive_accepts(name))
         .map(|(name, spec)| (name.as_str(), spec))
         .collect();
     let writable: Vec<(&str, bool)> = fields.iter().map(|(n, s)| (*n, !s.readonly)).collect();
@@ -74,7 +74,19 @@ pub(super) fn module(snapshot: &Snapshot, place: &Place, layout: &Layout) -> Tok
     }
 
     let module_doc = format!(" The [`{ident}`] model: `{model}`.");
-    let struct_doc = docs::attrs(&[snapshot.description.as_deref().unwrap_or(model)]);
+    let description = docs::text(snapshot.description.as_deref().unwrap_or(model));
+    let left_out = unbound(snapshot);
+    let note = if left_out.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = left_out.iter().map(|name| format!("`{name}`")).collect();
+        format!(
+            "Not mapped: {}; `#[derive(TaskflowModel)]` binds field names of ASCII letters, \
+             digits and `_` only, not starting with a digit.",
+            list.join(", ")
+        )
+    };
+    let struct_doc = docs::markdown(&[description, note]);
     let id_doc = docs::attrs(&[snapshot
         .fields
         .get("id")
@@ -97,6 +109,17 @@ pub(super) fn module(snapshot: &Snapshot, place: &Place, layout: &Layout) -> Tok
 
         #(#enums)*
     }
+}
+
+/// The fields of `snapshot` the derive cannot bind (see [`names::derive_accepts`]), left out of
+/// the struct.
+pub(super) fn unbound(snapshot: &Snapshot) -> Vec<&str> {
+    snapshot
+        .fields
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !names::derive_accepts(name))
+        .collect()
 }
 
 /// The related struct of a relational field: itself, a sibling module's (`super::res_partner::

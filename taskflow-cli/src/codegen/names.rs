@@ -180,6 +180,17 @@ fn snake_ident(name: &str, prefix: &str) -> String {
     ident
 }
 
+/// Whether `#[taskflow(rename = "...")]` accepts `server` (the derive's `attr::is_field_name`):
+/// ASCII letters, digits and `_`, not starting with a digit. The server's own fields always are
+/// (they are Python attributes); a field that is not cannot be bound, and is left out.
+pub(super) fn derive_accepts(server: &str) -> bool {
+    !server.is_empty()
+        && !server.starts_with(|c: char| c.is_ascii_digit())
+        && server
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// The Rust field name a server field starts from, before collisions: `type` -> `type_`,
 /// `x_Studio_Field` -> `x_studio_field`, `2fa` -> `field_2fa`.
 pub(super) fn field_ident(server: &str) -> String {
@@ -305,8 +316,9 @@ pub(super) fn variant_idents(entries: &[(String, String)]) -> Vec<String> {
 /// The Rust names of a model's fields, given as `(server name, writable)` sorted by server name,
 /// in the same order. Besides `id`, every name is unique, and so is every method of the values
 /// builder: a writable `foo` has `foo()` and `clear_foo()`, `raw()` is the builder's own. A
-/// writable `raw` is `raw_`; when names collide, the field whose server name is the name keeps
-/// it, and `clear_foo` gives way to `foo`; the others take `_2`, `_3`... in server-name order.
+/// writable `raw` is `raw_`. When names collide, `clear_foo` gives way to `foo`, then the field
+/// whose server name is the name keeps it, then the one that only took a keyword's `_` (`self`
+/// before `Self`); the others take `_2`, `_3`... in server-name order.
 pub(super) fn field_idents(fields: &[(&str, bool)]) -> Vec<String> {
     let bases: Vec<String> = fields
         .iter()
@@ -315,8 +327,17 @@ pub(super) fn field_idents(fields: &[(&str, bool)]) -> Vec<String> {
             base => base,
         })
         .collect();
+    // Closest to its server name first: the name itself, then only a keyword's `_` added.
+    let rank = |i: usize| {
+        let (base, server) = (&bases[i], fields[i].0);
+        match base.strip_suffix('_') {
+            _ if base == server => 0,
+            Some(stem) if stem == server => 1,
+            _ => 2,
+        }
+    };
     let mut order: Vec<usize> = (0..fields.len()).collect();
-    order.sort_by_key(|&i| (clear_depth(&bases[i]), bases[i] != fields[i].0, fields[i].0));
+    order.sort_by_key(|&i| (clear_depth(&bases[i]), rank(i), fields[i].0));
     let mut idents: BTreeSet<String> = BTreeSet::from(["id".to_owned()]);
     let mut methods: BTreeSet<String> = BTreeSet::from(["raw".to_owned()]);
     let mut out = vec![String::new(); fields.len()];
@@ -377,6 +398,15 @@ mod tests {
     }
 
     #[test]
+    fn the_derive_binds_only_identifier_like_server_names() {
+        assert!(derive_accepts("x_Studio_Field"));
+        assert!(derive_accepts("__last_update"));
+        assert!(!derive_accepts("x_foo-bar"));
+        assert!(!derive_accepts("2fa_method"));
+        assert!(!derive_accepts(""));
+    }
+
+    #[test]
     fn digit_starts_and_empty_names_get_a_prefix() {
         assert_eq!(field_ident("2fa_enabled"), "field_2fa_enabled");
         assert_eq!(field_ident("-"), "field");
@@ -431,6 +461,11 @@ mod tests {
         assert_eq!(
             field_idents(&[("clear_clear_x", true), ("clear_x", true), ("x", true)]),
             ["clear_clear_x", "clear_x_2", "x"]
+        );
+        // A keyword's `_` beats a conversion.
+        assert_eq!(
+            field_idents(&[("Self", true), ("self", true)]),
+            ["self_2", "self_"]
         );
         // `id` is the record id's.
         assert_eq!(field_idents(&[("ID", false)]), ["id_2"]);
