@@ -368,7 +368,10 @@ fn a_field_no_longer_required_is_safe() {
 fn an_added_selection_key_breaks() {
     check_after("selection-added", "crm.lead", |s| {
         let keys = field(s, "priority").selection.as_mut().unwrap();
-        let at = keys.iter().position(|(k, _)| k.as_str() == Some("3")).expect("priority 3");
+        let at = keys
+            .iter()
+            .position(|(k, _)| k.as_str() == Some("3"))
+            .expect("priority 3");
         keys.remove(at);
     })
     .exited(1)
