@@ -80,7 +80,8 @@ pub enum Command {
         out: PathBuf,
     },
     /// Compare a snapshot directory with the live server. Exits 0 when nothing breaks (added
-    /// fields, new labels), 1 on breaking changes, 2 when the check could not run.
+    /// fields, new labels), 1 on breaking changes, 2 when the check could not run or could not
+    /// check every model (the user may not read one) and found nothing breaking in the others.
     Check {
         /// The committed snapshot directory.
         #[arg(long, value_name = "DIR")]

@@ -1,8 +1,9 @@
 //! The check of model structs against a schema snapshot (`TASKFLOW_SCHEMA_DIR`): every error it
 //! reports, with its message checked in (`ui_schema/fail/*.stderr`), and models it accepts
-//! (`ui_schema/pass/*.rs`). The snapshot is `tests/schema/`: the embedded server's crm.lead,
-//! crm.stage, crm.tag and res.partner as `taskflow schema pull` wrote them, and `bad.format.json`,
-//! a snapshot in a format no version reads.
+//! (`ui_schema/pass/*.rs`: hand-written models, and the generated ones of the CLI's golden
+//! crate). The snapshot is `tests/schema/`: the embedded server's models as
+//! `taskflow schema pull --all` wrote them (copies of the workspace's `schema/`), and
+//! `bad.format.json`, a snapshot in a format no version reads.
 //! Regenerate with `TRYBUILD=overwrite cargo test -p taskflow-derive --test ui_schema`.
 
 #[test]

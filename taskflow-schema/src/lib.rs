@@ -1,7 +1,8 @@
 //! Schema snapshots of a TaskFlow server: what `fields_get` said about each model, who asked, and
 //! which server answered, as one deterministic JSON file per model.
 //!
-//! `taskflow schema pull` writes them, `taskflow generate --from` and `taskflow check` read them,
+//! `taskflow schema pull` writes them, `taskflow generate --from` and `taskflow check` read them
+//! ([`diff`] tells what changed since, and what of it breaks code built on the snapshot),
 //! and so does `#[derive(TaskflowModel)]` when it checks a struct against a snapshot. This crate
 //! holds only the format and the rules every reader shares (which field types can be empty), so
 //! the proc-macro crate can read snapshots without the SDK's runtime.
@@ -29,12 +30,14 @@
 #![deny(missing_docs)]
 
 mod dir;
+mod drift;
 mod error;
 mod field_type;
 mod selection;
 mod snapshot;
 
 pub use dir::{read_dir, snapshot_file_name};
+pub use drift::{Change, ChangeKind, diff};
 pub use error::SchemaError;
 pub use field_type::FieldType;
 pub use selection::SelectionKey;

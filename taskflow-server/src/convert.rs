@@ -114,7 +114,11 @@ pub fn to_stored(
             ))),
         },
         FieldType::Datetime => match value {
-            Value::String(s) => clock::normalize_datetime(s)
+            // `strptime(value, '%Y-%m-%d %H:%M:%S')`: no ISO `T` or zone suffix (odoo-17-jsonrpc
+            // 102), unlike a Date field, which reads only the first 10 characters (101).
+            Value::String(s) => Some(s)
+                .filter(|s| s.len() == 10 || (s.len() == 19 && s.as_bytes()[10] == b' '))
+                .and_then(|s| clock::normalize_datetime(s))
                 .map(|d| Some(Value::String(d)))
                 .ok_or_else(|| {
                     Fault::value(format!(
@@ -189,9 +193,9 @@ pub fn to_stored_owned(
     }
 }
 
-/// The `UserError` a foreign-key violation becomes (transcript 077).
+/// The `ValidationError` a foreign-key violation becomes (transcript 077).
 pub fn foreign_key(model: &Model, field: &Field) -> Fault {
-    Fault::User(format!(
+    Fault::Validation(format!(
         "The operation cannot be completed: another model requires the record being deleted. \
          If possible, archive it instead.\n\nModel: {} ({})\nConstraint: {}_{}_fkey\n",
         model.description,
@@ -201,9 +205,9 @@ pub fn foreign_key(model: &Model, field: &Field) -> Fault {
     ))
 }
 
-/// The `UserError` a NOT NULL violation becomes (transcript 075).
+/// The `ValidationError` a NOT NULL violation becomes (transcript 075).
 pub fn not_null(model: &Model, field: &Field) -> Fault {
-    Fault::User(format!(
+    Fault::Validation(format!(
         "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n\
          - Delete: another model requires the record being deleted. If possible, archive it \
          instead.\n\nModel: {} ({})\nField: {} ({})\n",

@@ -18,8 +18,11 @@ pub enum Fault {
         /// The exception's message.
         message: String,
     },
-    /// `UserError` / `ValidationError`: code 2, plain message.
+    /// `UserError`: code 2, plain message.
     User(String),
+    /// `ValidationError` (a constraint the database or the ORM refused): code 2 like a
+    /// `UserError` over XML-RPC, which cannot tell them apart; JSON-RPC names the class.
+    Validation(String),
     /// `MissingError`: code 2, `Record does not exist or has been deleted.` ...
     Missing(String),
     /// `AccessDenied`: code 3, `Access Denied`.
@@ -69,7 +72,7 @@ impl Fault {
     pub fn to_raw(&self) -> RawFault {
         let (code, string) = match self {
             Fault::Exception { etype, message } => (1, traceback(etype, message)),
-            Fault::User(m) | Fault::Missing(m) => (2, m.clone()),
+            Fault::User(m) | Fault::Validation(m) | Fault::Missing(m) => (2, m.clone()),
             Fault::AccessDenied => (3, "Access Denied".to_owned()),
             Fault::Access(m) => (4, m.clone()),
         };
@@ -83,7 +86,10 @@ impl Fault {
     pub fn to_legacy_raw(&self) -> RawFault {
         let (code, string) = match self {
             Fault::Exception { etype, message } => (message.clone(), traceback(etype, message)),
-            Fault::User(m) => (format!("warning -- UserError\n\n{m}"), String::new()),
+            // A `ValidationError` is a `UserError` to the legacy handler's `isinstance` checks.
+            Fault::User(m) | Fault::Validation(m) => {
+                (format!("warning -- UserError\n\n{m}"), String::new())
+            }
             Fault::Missing(m) => (format!("warning -- MissingError\n\n{m}"), String::new()),
             Fault::AccessDenied => ("AccessDenied".to_owned(), "Access Denied".to_owned()),
             Fault::Access(m) => (format!("warning -- AccessError\n\n{m}"), String::new()),
@@ -92,6 +98,60 @@ impl Fault {
             code: FaultCode::String(code),
             string,
         }
+    }
+}
+
+impl Fault {
+    /// The exception's class as `module.Class`, as JSON-RPC errors name it in `data.name`
+    /// (odoo-17-jsonrpc, "Errors"): `odoo.exceptions.*` for Odoo's own, `builtins.*` for
+    /// Python's, other modules' classes as raised (`psycopg2.OperationalError`).
+    pub fn class_name(&self) -> String {
+        match self {
+            Fault::Exception { etype, .. } if etype.contains('.') => etype.clone(),
+            Fault::Exception { etype, .. } => format!("builtins.{etype}"),
+            Fault::User(_) => "odoo.exceptions.UserError".to_owned(),
+            Fault::Validation(_) => "odoo.exceptions.ValidationError".to_owned(),
+            Fault::Missing(_) => "odoo.exceptions.MissingError".to_owned(),
+            Fault::AccessDenied => "odoo.exceptions.AccessDenied".to_owned(),
+            Fault::Access(_) => "odoo.exceptions.AccessError".to_owned(),
+        }
+    }
+
+    /// `str(exception)`: the message alone. A `KeyError`'s is its key's repr, as Python prints
+    /// it (`'no_such_service'`), but JSON-RPC's `data.message` shows the key itself (119).
+    pub fn message(&self) -> String {
+        match self {
+            Fault::Exception { etype, message } if etype == "KeyError" => {
+                let quoted = message.len() >= 2
+                    && (message.starts_with('\'') && message.ends_with('\'')
+                        || message.starts_with('"') && message.ends_with('"'));
+                if quoted {
+                    message[1..message.len() - 1].to_owned()
+                } else {
+                    message.clone()
+                }
+            }
+            Fault::Exception { message, .. }
+            | Fault::User(message)
+            | Fault::Validation(message)
+            | Fault::Missing(message)
+            | Fault::Access(message) => message.clone(),
+            Fault::AccessDenied => "Access Denied".to_owned(),
+        }
+    }
+
+    /// The traceback the real server prints for this exception: every JSON-RPC error carries
+    /// one, Odoo's own exceptions included (XML-RPC's codes 2-4 send only the message).
+    pub fn traceback(&self) -> String {
+        let etype = match self {
+            Fault::Exception { etype, .. } => etype.clone(),
+            other => other.class_name(),
+        };
+        let message = match self {
+            Fault::Exception { message, .. } => message.clone(),
+            other => other.message(),
+        };
+        traceback(&etype, &message)
     }
 }
 

@@ -1,5 +1,11 @@
 //! HTTP/1.1 on hyper: routes `/xmlrpc/2/<service>` (integer fault codes) and the legacy
-//! `/xmlrpc/<service>` (string fault codes) to the services.
+//! `/xmlrpc/<service>` (string fault codes) to the services, `/jsonrpc` to the JSON-RPC front
+//! end and the web client's `/web/...` JSON routes to `web`.
+//!
+//! JSON routes are Odoo's `type='json'` routes: a POST whose content type is not JSON, or any
+//! other verb, is HTTP 400 with an HTML page (odoo-17-jsonrpc 122, 123); a body that is not
+//! JSON, or not an object, a short HTTP 400 text (121, 120); everything else HTTP 200
+//! `application/json`, errors included.
 //!
 //! Like the real server, every XML-RPC answer, faults included, is HTTP 200 `text/xml`; only
 //! HTTP-level problems get other statuses (a GET is 405 with an HTML page, transcript 104). The
@@ -17,13 +23,16 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{ALLOW, CONNECTION, CONTENT_TYPE, HeaderValue};
+use hyper::header::{ALLOW, CONNECTION, CONTENT_TYPE, COOKIE, HeaderValue, SET_COOKIE};
 use hyper::{Method, Request, Response, StatusCode};
 use taskflow_sdk::xmlrpc::{self, Limits, Value};
 
 use crate::fault::Fault;
+use crate::jsonrpc;
 use crate::pool::Pool;
 use crate::rpc::{self, Shared};
+use crate::session::{self, Sessions};
+use crate::web;
 
 /// Largest request body accepted (a `load` of 100,000 rows is about 40 MB).
 const MAX_BODY: usize = 512 * 1024 * 1024;
@@ -41,8 +50,8 @@ const INTERNAL_ERROR: &str = "<!doctype html>\n<html lang=en>\n<title>500 Intern
 <h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was unable to \
 complete your request. Either the server is overloaded or there is an error in the application.</p>\n";
 
-fn html(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
+fn html(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body.into()));
     *response.status_mut() = status;
     response.headers_mut().insert(
         CONTENT_TYPE,
@@ -52,6 +61,40 @@ fn html(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
         response
             .headers_mut()
             .insert(ALLOW, "POST, OPTIONS".parse().expect("a valid header"));
+    }
+    response
+}
+
+/// The page a `type='json'` route answers a request that is not JSON (122, 123).
+fn not_json_page(path: &str) -> String {
+    let path = path
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('\'', "&#39;");
+    format!(
+        "<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n\
+         <p>Request inferred type is compatible with [&#39;http&#39;] but &#39;{path}&#39; is \
+         type=&#39;json&#39;.</p>\n"
+    )
+}
+
+fn json(body: Vec<u8>, new_session: Option<&str>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Some(id) = new_session {
+        // As Odoo 17 sets it: a week, not readable by scripts.
+        let cookie = format!("session_id={id}; Max-Age=604800; HttpOnly; Path=/");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.insert(SET_COOKIE, value);
+        }
     }
     response
 }
@@ -95,6 +138,8 @@ pub struct Handler {
     /// How long the HTTP layer holds its connection before the method borrows one, and the
     /// method holds that one before it runs (`ServerBuilder::hold`); zero for none.
     pub hold: Duration,
+    /// The web client's sessions.
+    pub sessions: Arc<Sessions>,
 }
 
 /// Serves one HTTP request.
@@ -113,28 +158,149 @@ pub async fn handle(
 }
 
 async fn respond(handler: &Handler, request: Request<Incoming>) -> Response<Full<Bytes>> {
-    let Some((dialect, service)) = route(request.uri().path()) else {
+    let path = request.uri().path().to_owned();
+    if let Some((dialect, service)) = route(&path) {
+        return respond_xmlrpc(handler, request, dialect, service.to_owned()).await;
+    }
+    let route = if path.trim_end_matches('/') == "/jsonrpc" {
+        JsonRoute::Rpc
+    } else if let Some(route) = web::route(&path) {
+        JsonRoute::Web(route)
+    } else {
         return html(StatusCode::NOT_FOUND, NOT_FOUND);
     };
-    let service = service.to_owned();
+    respond_json(handler, request, &path, route).await
+}
+
+async fn respond_xmlrpc(
+    handler: &Handler,
+    request: Request<Incoming>,
+    dialect: Dialect,
+    service: String,
+) -> Response<Full<Bytes>> {
     if request.method() != Method::POST {
         return html(StatusCode::METHOD_NOT_ALLOWED, NOT_ALLOWED);
     }
-    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => return html(StatusCode::PAYLOAD_TOO_LARGE, NOT_ALLOWED),
+    let Some(body) = read_body(request).await else {
+        return html(StatusCode::PAYLOAD_TOO_LARGE, NOT_ALLOWED);
     };
     // The real server borrows before it reads the body; here the body is read first because
     // answering while request bytes are still unread makes the kernel reset the connection,
     // which can destroy the 500 page before the client reads it. No client can tell the order.
-    match call(handler, dialect, service, body).await {
-        Ok(answer) => xml(answer),
-        Err(Refused::Http) => html(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR),
-        Err(Refused::Method) => xml(fault_body(
-            dialect,
-            &Fault::exception("psycopg2.pool.PoolError", "The Connection Pool Is Full"),
+    let answer = call(handler, move |shared, _| {
+        serve_body(shared, dialect, &service, &body)
+    })
+    .await;
+    match answer {
+        Ok(Some(answer)) => xml(answer),
+        Ok(None) => xml(xmlrpc::encode_fault(
+            &Fault::exception("RuntimeError", "the call failed unexpectedly").to_raw(),
         )),
+        Err(Refused::Http) => html(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR),
+        Err(Refused::Method) => xml(fault_body(dialect, &pool_full())),
     }
+}
+
+fn pool_full() -> Fault {
+    Fault::exception("psycopg2.pool.PoolError", "The Connection Pool Is Full")
+}
+
+/// Which JSON front end a path names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JsonRoute {
+    /// `/jsonrpc`.
+    Rpc,
+    /// A web client route.
+    Web(web::Route),
+}
+
+async fn respond_json(
+    handler: &Handler,
+    request: Request<Incoming>,
+    path: &str,
+    route: JsonRoute,
+) -> Response<Full<Bytes>> {
+    let is_json = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|mime| mime == "application/json" || mime == "application/json-rpc");
+    if request.method() != Method::POST || !is_json {
+        return html(StatusCode::BAD_REQUEST, not_json_page(path));
+    }
+    let session_id = request
+        .headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(session::cookie_id)
+        .map(str::to_owned);
+    let Some(body) = read_body(request).await else {
+        return html(StatusCode::PAYLOAD_TOO_LARGE, NOT_ALLOWED);
+    };
+    let envelope = match jsonrpc::envelope(&body) {
+        Ok(envelope) => envelope,
+        Err(invalid) => {
+            let mut response = html(StatusCode::BAD_REQUEST, invalid.text());
+            response.headers_mut().insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
+            return response;
+        }
+    };
+    let id = envelope.id.clone();
+    let answer = call(handler, move |shared, sessions| match route {
+        JsonRoute::Rpc => {
+            let result = jsonrpc::serve(shared, envelope.params);
+            (jsonrpc::answer(&envelope.id, &result), None)
+        }
+        JsonRoute::Web(route) => {
+            let outcome = web::serve(
+                shared,
+                sessions,
+                route,
+                envelope.params,
+                session_id.as_deref(),
+            );
+            let body = match &outcome.answer {
+                Ok(value) => jsonrpc::answer(&envelope.id, &Ok(value.clone())),
+                Err(error) => jsonrpc::answer_error(&envelope.id, error.clone()),
+            };
+            (body, outcome.new_session)
+        }
+    })
+    .await;
+    match answer {
+        Ok(Some((body, new_session))) => json(body, new_session.as_deref()),
+        Ok(None) => json(
+            jsonrpc::answer(
+                &id,
+                &Err(Fault::exception(
+                    "RuntimeError",
+                    "the call failed unexpectedly",
+                )),
+            ),
+            None,
+        ),
+        Err(Refused::Http) => html(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR),
+        Err(Refused::Method) => json(jsonrpc::answer(&id, &Err(pool_full())), None),
+    }
+}
+
+async fn read_body(request: Request<Incoming>) -> Option<Bytes> {
+    Limited::new(request.into_body(), MAX_BODY)
+        .collect()
+        .await
+        .ok()
+        .map(|collected| collected.to_bytes())
 }
 
 /// Which borrow of a call found the pool full.
@@ -146,14 +312,12 @@ enum Refused {
     Method,
 }
 
-/// Borrows a call's two connections, runs it on the blocking pool and gives them back once the
-/// answer is produced; refused, the call does not run.
-async fn call(
+/// Borrows a call's two connections, runs `work` on the blocking pool and gives them back
+/// once the answer is produced; refused, the call does not run. `None`: `work` panicked.
+async fn call<T: Send + 'static>(
     handler: &Handler,
-    dialect: Dialect,
-    service: String,
-    body: Bytes,
-) -> Result<Vec<u8>, Refused> {
+    work: impl FnOnce(&Shared, &Sessions) -> T + Send + 'static,
+) -> Result<Option<T>, Refused> {
     let pool = handler.pool.clone();
     let held = if handler.hold.is_zero() {
         // Nothing to wait for between the borrows and the run, so the call borrows on the
@@ -171,6 +335,7 @@ async fn call(
         Some((call, connection))
     };
     let shared = handler.shared.clone();
+    let sessions = handler.sessions.clone();
     let answer = tokio::task::spawn_blocking(move || {
         let held = match held {
             Some(held) => held,
@@ -179,24 +344,32 @@ async fn call(
                 pool.borrow().ok_or(Refused::Method)?,
             ),
         };
-        let answer = serve_body(&shared, dialect, &service, &body);
+        let answer = work(&shared, &sessions);
         // The answer is produced: the call ends here, not when its task is next polled.
         drop(held);
         Ok(answer)
     })
     .await;
-    answer.unwrap_or_else(|_| {
-        Ok(xmlrpc::encode_fault(
-            &Fault::exception("RuntimeError", "the call failed unexpectedly").to_raw(),
-        ))
-    })
+    match answer {
+        Ok(answer) => answer.map(Some),
+        Err(_) => Ok(None),
+    }
 }
 
 /// Decodes, dispatches and encodes one XML-RPC call; every problem becomes a fault body.
 fn serve_body(shared: &Shared, dialect: Dialect, service: &str, body: &[u8]) -> Vec<u8> {
     let result =
         match xmlrpc::decode_call::<Vec<Value>>(body, &Limits::default().max_size(MAX_BODY)) {
-            Ok(call) => rpc::dispatch(shared, service, &call.method, &call.params),
+            Ok(call) => {
+                rpc::dispatch(shared, service, &call.method, &call.params).and_then(|v| match v {
+                    // The call ran (and its changes stay), but None cannot be marshalled
+                    // (transcript 087).
+                    Value::Nil => Err(Fault::type_error(
+                        "cannot marshal None unless allow_none is enabled",
+                    )),
+                    v => Ok(v),
+                })
+            }
             Err(e) => Err(Fault::exception(
                 "xml.parsers.expat.ExpatError",
                 e.to_string(),

@@ -1,10 +1,14 @@
-//! An embedded, in-memory TaskFlow-compatible XML-RPC server, for examples, tests and offline work.
+//! An embedded, in-memory TaskFlow-compatible XML-RPC and JSON-RPC server, for examples, tests
+//! and offline work.
 //!
-//! It speaks the same XML-RPC API as a real TaskFlow (Odoo) server and behaves like one as far as
-//! a client can observe: the `/xmlrpc/2/common`, `/xmlrpc/2/object` and `/xmlrpc/2/db` endpoints
-//! and the legacy `/xmlrpc/*` ones, the ORM methods, search domains, x2many commands, `load` with
-//! external ids, and faults with the real codes and text shapes. The recorded transcripts in
-//! `tests/fixtures/odoo-17` are the ground truth; a conformance test replays them.
+//! It speaks the same APIs as a real TaskFlow (Odoo) server and behaves like one as far as a
+//! client can observe: the `/xmlrpc/2/common`, `/xmlrpc/2/object` and `/xmlrpc/2/db` endpoints
+//! and the legacy `/xmlrpc/*` ones, `/jsonrpc` (the same services in a JSON-RPC 2.0 envelope,
+//! errors naming their exception class), the web client's JSON routes with their session
+//! cookie (`/web/session/authenticate`, `/web/dataset/call_kw`, ...), the ORM methods, search
+//! domains, x2many commands, `load` with external ids, and faults with the real codes and text
+//! shapes. The recorded transcripts in `tests/fixtures/odoo-17` and
+//! `tests/fixtures/odoo-17-jsonrpc` are the ground truth; conformance tests replay them.
 //!
 //! Embedded, it binds an ephemeral loopback port and stops when dropped:
 //!
@@ -46,6 +50,8 @@ mod group;
 mod hash;
 mod html;
 mod http;
+mod json;
+mod jsonrpc;
 mod load;
 mod mode;
 mod orm;
@@ -55,8 +61,10 @@ mod rpc;
 mod schema;
 mod seed;
 mod server;
+mod session;
 mod signature;
 mod store;
+mod web;
 mod write;
 
 pub use mode::{Mode, VersionInfo};

@@ -204,6 +204,7 @@ fn generic_message(row: usize, fault: &Fault) -> Value {
     let text = match fault {
         Fault::Exception { message, .. }
         | Fault::User(message)
+        | Fault::Validation(message)
         | Fault::Missing(message)
         | Fault::Access(message) => message.clone(),
         Fault::AccessDenied => "Access Denied".to_owned(),

@@ -41,7 +41,8 @@ pub fn method_access(method: &str) -> Option<Access> {
         | "fields_get"
         | "default_get"
         | "read_group"
-        | "check_access_rights" => Access::Read,
+        | "check_access_rights"
+        | "context_get" => Access::Read,
         "create" | "write" | "unlink" | "name_create" | "load" | "action_archive"
         | "action_unarchive" => Access::Write,
         _ => return None,
@@ -197,6 +198,16 @@ pub fn call(
             )
             .bind(rest, kwargs)?;
             crate::group::read_group(db.get(), env, model, &b)
+        }
+        // `res.users.context_get`: the user's language, timezone and uid (what clients read
+        // after logging in; odooly does).
+        "context_get" if model.name == "res.users" => {
+            sig("Users.context_get", &[]).bind(rest, kwargs)?;
+            Ok(Value::Struct(vec![
+                ("lang".into(), Value::from("en_US")),
+                ("tz".into(), Value::from("Europe/Brussels")),
+                ("uid".into(), Value::Int(env.uid)),
+            ]))
         }
         "check_access_rights" => {
             let b = sig(

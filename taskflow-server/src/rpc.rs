@@ -30,6 +30,11 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The database's name.
+    pub fn db_name(&self) -> String {
+        self.read().name.clone()
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Database> {
         // A panic while holding the lock cannot leave a half-applied write: writes are planned
         // before they are applied. So a poisoned lock is still consistent.
@@ -219,18 +224,82 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
             }
             (&params[5..], &[])
         }
-        other => return Err(Fault::exception("KeyError", format!("'{other}'"))),
+        // `odoo.service.model.dispatch`'s own words.
+        other => {
+            return Err(Fault::exception(
+                "NameError",
+                format!("Method not available {other}"),
+            ));
+        }
     };
     let db_name = string_param(&params[0])?;
-    let Value::Int(uid) = params[1] else {
-        return Err(Fault::type_error(format!(
-            "uid must be an integer, not {}",
-            crate::convert::py_type(&params[1])
-        )));
-    };
-    let password = string_param(&params[2])?.to_owned();
-    let model_name = string_param(&params[3])?.to_owned();
-    let method = string_param(&params[4])?.to_owned();
+    let uid = uid_param(&params[1])?;
+    let password = string_param(&params[2])?;
+    let model_name = string_param(&params[3])?;
+    let method = string_param(&params[4])?;
+    execute(
+        shared,
+        Caller {
+            db: db_name,
+            uid,
+            password: Some(password),
+        },
+        model_name,
+        method,
+        args,
+        kwargs,
+    )
+}
+
+/// The server does `int(uid)` (odoo-17-jsonrpc 074: `"2"` works); `false`, what a failed
+/// `authenticate` answers, is uid 0, which no password opens (072).
+fn uid_param(v: &Value) -> Result<i64, Fault> {
+    match v {
+        Value::Int(uid) => Ok(*uid),
+        Value::Bool(b) => Ok(i64::from(*b)),
+        Value::String(s) => s.trim().parse().map_err(|_| {
+            Fault::value(format!(
+                "invalid literal for int() with base 10: {}",
+                crate::fault::py_repr(s)
+            ))
+        }),
+        other => Err(Fault::type_error(format!(
+            "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+            crate::convert::py_type(other)
+        ))),
+    }
+}
+
+/// Who calls a model method: a user of a database, proven by a password (`execute_kw`) or by
+/// a session that already checked it (`/web/dataset/call_kw`, `password: None`).
+#[derive(Clone, Copy, Debug)]
+pub struct Caller<'a> {
+    /// The database named.
+    pub db: &'a str,
+    /// The user id.
+    pub uid: i64,
+    /// The password to check, or `None` when a session authenticated the user.
+    pub password: Option<&'a str>,
+}
+
+/// Runs `method` of `model_name` for `caller`, the one path every front end's model calls
+/// take: authentication, the model and method checks, rights, locking, the ORM.
+///
+/// A method that returns nothing answers [`Value::Nil`]: each protocol says it its way
+/// (XML-RPC faults, JSON-RPC omits `result`).
+pub fn execute(
+    shared: &Shared,
+    caller: Caller<'_>,
+    model_name: &str,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> Result<Value, Fault> {
+    let Caller {
+        db: db_name,
+        uid,
+        password,
+    } = caller;
 
     let context = kwargs
         .iter()
@@ -242,20 +311,25 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
         .cloned()
         .collect();
     let env = Env::new(uid, context.as_ref());
-    let access = orm::method_access(&method);
+    let access = orm::method_access(method);
 
     // The checks every call passes first, under whichever lock it takes.
     let admit = |d: &Database| -> Result<Arc<Model>, Fault> {
         if d.name != db_name {
             return Err(unknown_db(db_name));
         }
+        if uid == 0 && password.is_some() {
+            return Err(Fault::AccessDenied);
+        }
         if !d.exists("res.users", uid) {
             return Err(Fault::missing("res.users", &[uid], uid));
         }
-        if d.passwords.get(&uid) != Some(&password) {
-            return Err(Fault::AccessDenied);
+        if let Some(password) = password {
+            if d.passwords.get(&uid).map(String::as_str) != Some(password) {
+                return Err(Fault::AccessDenied);
+            }
         }
-        let Some(model) = d.model(&model_name) else {
+        let Some(model) = d.model(model_name) else {
             return Err(Fault::User(format!("Object {model_name} doesn't exist")));
         };
         if method.starts_with('_') {
@@ -264,18 +338,16 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
             )));
         }
         if access.is_none() {
-            return Err(shared.mode.unknown_method(&model.name, &method));
+            return Err(shared.mode.unknown_method(&model.name, method));
         }
         Ok(model)
     };
     let run = |db: &mut DbHandle<'_>| -> Result<Value, Fault> {
         let model = admit(db.get())?;
-        orm::call(db, &env, &model, &method, args, &kwargs, shared.mode)
+        orm::call(db, &env, &model, method, args, &kwargs, shared.mode)
     };
-    let result = match access {
+    match access {
         Some(Access::Write) if method == "load" => {
-            // Checking the rows is most of a load's work, and only reads: it runs under the
-            // shared lock, beside other loads, and only the applying takes the exclusive one.
             // Checking the rows is most of a load's work, and only reads: it runs under the
             // shared lock, beside other loads, and only the applying takes the exclusive one.
             let check = |db: &Database| {
@@ -303,14 +375,7 @@ fn object(shared: &Shared, method: &str, params: &[Value]) -> Result<Value, Faul
         }
         Some(Access::Write) => run(&mut DbHandle::Exclusive(&mut shared.write())),
         _ => run(&mut DbHandle::Shared(&shared.read())),
-    }?;
-    if matches!(result, Value::Nil) {
-        // The call ran (and its changes stay), but None cannot be marshalled (transcript 087).
-        return Err(Fault::type_error(
-            "cannot marshal None unless allow_none is enabled",
-        ));
     }
-    Ok(result)
 }
 
 /// Builds the shared state around a seeded database.

@@ -26,7 +26,9 @@ fn put(db: &mut Database, model: &str, id: i64, values: &[(&str, Value)], now: &
             rec.set(idx, Some(value.clone()));
         }
     }
+    // `active` defaults to true as on create: a seeded record left without it would be archived.
     for (name, value) in [
+        ("active", Value::Bool(true)),
         ("create_uid", Value::Int(1)),
         ("write_uid", Value::Int(1)),
         ("create_date", Value::from(now)),

@@ -148,6 +148,7 @@ impl ServerBuilder {
             shared: rpc::shared(db, self.mode),
             pool: pool.clone(),
             hold: self.hold,
+            sessions: Default::default(),
         });
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
@@ -228,7 +229,8 @@ impl TestServer {
         ServerBuilder::default()
     }
 
-    /// The base URL, `http://127.0.0.1:PORT`; endpoints are `{url}/xmlrpc/2/common` and so on.
+    /// The base URL, `http://127.0.0.1:PORT`; endpoints are `{url}/xmlrpc/2/common` and so on,
+    /// `{url}/jsonrpc`, and the web client's `{url}/web/...` routes.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }

@@ -233,7 +233,7 @@ fn finish_create(
             .and_then(|i| planned.value(i))
             .is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty()));
         if !named {
-            return Err(Fault::User(format!(
+            return Err(Fault::Validation(format!(
                 "The operation cannot be completed: {message}"
             )));
         }

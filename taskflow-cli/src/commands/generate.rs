@@ -42,6 +42,12 @@ pub async fn run(
         }
     };
     let files = codegen::render(&snapshots);
+    for (model, field) in codegen::unbound_fields(&snapshots) {
+        out.notice(format!(
+            "left out {model}'s field `{field}`: #[derive(TaskflowModel)] binds field names of \
+             ASCII letters, digits and `_` only, not starting with a digit"
+        ));
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for file in &files {
         let path = dir.join(&file.path);

@@ -3,6 +3,7 @@
 //! depend on).
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod json;
 pub mod shape;
 
 use std::net::SocketAddr;
@@ -30,13 +31,36 @@ impl HttpResponse {
 
 /// Sends one request on a fresh connection (`Connection: close`) and reads the whole answer.
 pub async fn http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> HttpResponse {
+    http_with(
+        addr,
+        method,
+        path,
+        &[("Content-Type", "text/xml"), ("Connection", "close")],
+        body,
+    )
+    .await
+}
+
+/// Sends one request with the headers `headers` (and `Host` and `Content-Length`), on a fresh
+/// connection, and reads the whole answer (the server closes every connection).
+pub async fn http_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> HttpResponse {
     let mut stream = TcpStream::connect(addr)
         .await
         .expect("connect to the test server");
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if method != "GET" || !body.is_empty() {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
     stream
         .write_all(head.as_bytes())
         .await

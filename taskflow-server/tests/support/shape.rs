@@ -128,23 +128,7 @@ pub fn fault_kind(fault: &RawFault) -> String {
             .map(|(t, _)| t.to_owned())
             .unwrap_or_default()
     };
-    let family = |m: &str| {
-        if m.starts_with("Record does not exist") {
-            "missing"
-        } else if m.starts_with("Object ") && m.ends_with("doesn't exist") {
-            "unknown model"
-        } else if m.starts_with("The operation cannot be completed") {
-            "constraint"
-        } else if m.starts_with("You are not allowed to") {
-            "access"
-        } else if m.starts_with("Private methods") {
-            "private method"
-        } else if m == "Access Denied" {
-            "access denied"
-        } else {
-            "user"
-        }
-    };
+    let family = message_family;
     match &fault.code {
         FaultCode::Int(1) => format!("1 {}", last_line_type(&fault.string)),
         FaultCode::Int(code) => format!("{code} {}", family(&fault.string)),
@@ -156,6 +140,26 @@ pub fn fault_kind(fault: &RawFault) -> String {
             None if code == "AccessDenied" => "legacy AccessDenied".to_owned(),
             None => format!("legacy exception {}", last_line_type(&fault.string)),
         },
+    }
+}
+
+/// The family of an Odoo exception's message, which tells faults of one code apart (missing
+/// record, unknown model, constraint, access, private method, access denied, other user error).
+pub fn message_family(m: &str) -> &'static str {
+    if m.starts_with("Record does not exist") {
+        "missing"
+    } else if m.starts_with("Object ") && m.ends_with("doesn't exist") {
+        "unknown model"
+    } else if m.starts_with("The operation cannot be completed") {
+        "constraint"
+    } else if m.starts_with("You are not allowed to") {
+        "access"
+    } else if m.starts_with("Private methods") {
+        "private method"
+    } else if m == "Access Denied" {
+        "access denied"
+    } else {
+        "user"
     }
 }
 
