@@ -17,13 +17,11 @@
 //! let body = jsonrpc::encode_call("object", "execute_kw", &("db", 2, "pw", "res.partner", "read", ([7],)))?;
 //! assert!(body.starts_with(br#"{"jsonrpc":"2.0","method":"call","params":{"service":"object""#));
 //!
-//! let json = br#"{"jsonrpc": "2.0", "id": 1, "result": [{"id": 7, "parent_id": false}]}"#;
 //! let rows: Response<Vec<(i64, Option<(i64, String)>)>> = jsonrpc::decode_response(
 //!     br#"{"jsonrpc": "2.0", "id": 1, "result": [[7, false]]}"#,
 //!     &Limits::default(),
 //! )?;
 //! assert_eq!(rows, Response::Success(vec![(7, None)]));
-//! # let _ = json;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
