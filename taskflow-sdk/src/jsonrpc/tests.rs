@@ -128,9 +128,11 @@ fn integral_floats_fit_integers_and_others_do_not() {
 
 #[test]
 fn conventions_hold_at_every_depth() {
+    /// A many2one, read as a pair or `false`.
+    type Pair = Option<(i64, String)>;
     #[derive(Debug, Deserialize)]
     struct Deep {
-        rows: Vec<BTreeMap<String, Vec<Option<(i64, String)>>>>,
+        rows: Vec<BTreeMap<String, Vec<Pair>>>,
         count: Option<Box<Option<i64>>>,
         flag: Option<bool>,
     }
