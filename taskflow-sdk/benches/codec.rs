@@ -21,21 +21,21 @@
 
 #[path = "common/payload.rs"]
 mod payload;
+#[path = "common/timing.rs"]
+mod timing;
 
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use timing::{Timing, env_usize, median, time};
+
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use serde::de::IgnoredAny;
 use taskflow_sdk::xmlrpc::{self, Limits, Response, Value};
 
 use payload::Lead;
-
-fn env_usize(name: &str) -> Option<usize> {
-    std::env::var(name).ok().and_then(|v| v.parse().ok())
-}
 
 fn decode_typed(src: &str) -> Vec<Lead> {
     match xmlrpc::decode_response::<Vec<Lead>>(src.as_bytes(), &Limits::default()) {
@@ -131,31 +131,6 @@ fn bench_encode(c: &mut Criterion, rows: &[Vec<String>]) {
     group.finish();
 }
 
-/// Wall-clock and CPU seconds of one run.
-#[derive(Clone, Copy)]
-struct Timing {
-    wall: f64,
-    cpu: f64,
-}
-
-/// CPU time of this thread, in seconds (Linux `schedstat`; falls back to 0 elsewhere). On a
-/// machine shared with other work it is steadier than the wall clock.
-fn thread_cpu() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-        .map_or(0.0, |ns| ns as f64 / 1e9)
-}
-
-fn time(f: &mut dyn FnMut()) -> Timing {
-    let (wall, cpu) = (Instant::now(), thread_cpu());
-    f();
-    Timing {
-        wall: wall.elapsed().as_secs_f64(),
-        cpu: thread_cpu() - cpu,
-    }
-}
-
 /// Python's `xmlrpc.client.loads` on the same bytes (best of 3), or why it did not run.
 fn python_baseline(src: &str) -> Result<Timing, String> {
     if std::env::var("TASKFLOW_BENCH_PYTHON").as_deref() == Ok("0") {
@@ -190,18 +165,6 @@ fn python_baseline(src: &str) -> Result<Timing, String> {
         _ => Err(format!(
             "unexpected output from python_baseline.py: {stdout}"
         )),
-    }
-}
-
-/// Medians of wall-clock and CPU times, taken separately.
-fn median(times: &[Timing]) -> Timing {
-    let mid = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    Timing {
-        wall: mid(times.iter().map(|t| t.wall).collect()),
-        cpu: mid(times.iter().map(|t| t.cpu).collect()),
     }
 }
 

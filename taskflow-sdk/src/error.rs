@@ -225,12 +225,47 @@ impl Fault {
         }
     }
 
+    /// Classifies a JSON-RPC error object (`{"code": 200, "message": "Odoo Server Error",
+    /// "data": {"name": ..., "message": ..., "debug": ...}}`) by the exception's qualified
+    /// `name`. `message` is `data.message` (else the error's own message) and `debug` the
+    /// traceback. The name is kept as [`Fault::exception`], shortened the way the XML-RPC faults
+    /// name it (`ValueError` for `builtins.ValueError`, `MissingError` for
+    /// `odoo.exceptions.MissingError`).
+    pub(crate) fn from_jsonrpc(
+        code: i64,
+        name: Option<&str>,
+        message: String,
+        debug: Option<String>,
+    ) -> Fault {
+        let short = name.map(|name| {
+            name.strip_prefix("builtins.")
+                .or_else(|| name.strip_prefix("odoo.exceptions."))
+                .unwrap_or(name)
+        });
+        let kind = match name {
+            Some("odoo.exceptions.AccessError") => FaultKind::AccessError,
+            Some("odoo.exceptions.AccessDenied") => FaultKind::AccessDenied,
+            Some("odoo.exceptions.MissingError") => FaultKind::MissingRecord,
+            Some("odoo.exceptions.UserError" | "odoo.exceptions.ValidationError") => {
+                FaultKind::UserError
+            }
+            _ => FaultKind::ServerError,
+        };
+        Fault {
+            kind,
+            code: FaultCode::Int(code),
+            exception: short.map(str::to_owned),
+            message,
+            traceback: debug,
+        }
+    }
+
     /// The kind of fault.
     pub fn kind(&self) -> FaultKind {
         self.kind
     }
 
-    /// The `faultCode` as sent.
+    /// The `faultCode` as sent (a JSON-RPC error's `code`, 200 from TaskFlow, as an integer).
     pub fn code(&self) -> &FaultCode {
         &self.code
     }

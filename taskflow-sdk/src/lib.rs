@@ -14,7 +14,8 @@
 //! - [`load`]: bulk import with external ids, chunked and concurrent, with per-row errors; and
 //!   [`stream`]: whole tables as an async stream of records, paged by id.
 //! - [`xmlrpc`]: the codec underneath: a serde serializer and a streaming deserializer over
-//!   quick-xml that decodes responses straight into your types.
+//!   quick-xml that decodes responses straight into your types; and [`jsonrpc`], its JSON-RPC
+//!   counterpart, under the same conventions.
 //!
 //! ```no_run
 //! use taskflow_sdk::{Client, Id, Many2one, TaskflowModel};
@@ -65,6 +66,7 @@
 
 pub mod domain;
 pub mod fields;
+pub mod jsonrpc;
 pub mod load;
 pub mod model;
 pub mod selection;

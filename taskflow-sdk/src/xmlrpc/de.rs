@@ -18,7 +18,7 @@ use super::value::DATETIME_TOKEN;
 type Result<T> = std::result::Result<T, DecodeError>;
 
 /// Shows what a visitor expects, for error messages.
-struct Expecting<'a, V>(&'a V);
+pub(crate) struct Expecting<'a, V>(pub(crate) &'a V);
 
 impl<'de, V: Visitor<'de>> fmt::Display for Expecting<'_, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -26,14 +26,24 @@ impl<'de, V: Visitor<'de>> fmt::Display for Expecting<'_, V> {
     }
 }
 
+/// The error text for `false` given to a target that is neither a bool nor an `Option` (shared
+/// with the JSON-RPC decoder, which applies the same conventions).
+pub(crate) fn empty_field_message(expected: impl fmt::Display) -> String {
+    format!(
+        "found `false`, the server's empty value, but expected {expected}; declare the field \
+         as Option<_> to accept empty values"
+    )
+}
+
+/// The integer an integral double stands for: servers send integers beyond 32 bits as doubles.
+pub(crate) fn integral(d: f64) -> Option<i64> {
+    (d.fract() == 0.0 && d.abs() < 9.2e18).then_some(d as i64)
+}
+
 fn empty_field_error<'de, V: Visitor<'de>>(visitor: &V) -> DecodeError {
     DecodeError::new(
         DecodeErrorKind::Type,
-        format!(
-            "found `false`, the server's empty value, but expected {}; declare the field as \
-             Option<_> to accept empty values",
-            Expecting(visitor)
-        ),
+        empty_field_message(Expecting(visitor)),
     )
 }
 
@@ -113,10 +123,9 @@ impl<'de> Parser<'de> {
             // Servers send integers beyond 32 bits as doubles: accept integral ones.
             Opened::Scalar(Tag::Double, text) => {
                 let d = parse_double(&text).map_err(|e| e.at(start))?;
-                if d.fract() == 0.0 && d.abs() < 9.2e18 {
-                    visitor.visit_i64(d as i64)
-                } else {
-                    Err(de::Error::invalid_type(de::Unexpected::Float(d), &visitor))
+                match integral(d) {
+                    Some(i) => visitor.visit_i64(i),
+                    None => Err(de::Error::invalid_type(de::Unexpected::Float(d), &visitor)),
                 }
             }
             opened => self.visit_opened(opened, visitor),
@@ -339,10 +348,9 @@ impl<'de> de::Deserializer<'de> for PreOpened<'_, 'de> {
         match self.take() {
             Opened::Scalar(Tag::Double, text) => {
                 let d = parse_double(&text)?;
-                if d.fract() == 0.0 && d.abs() < 9.2e18 {
-                    visitor.visit_i64(d as i64)
-                } else {
-                    Err(de::Error::invalid_type(de::Unexpected::Float(d), &visitor))
+                match integral(d) {
+                    Some(i) => visitor.visit_i64(i),
+                    None => Err(de::Error::invalid_type(de::Unexpected::Float(d), &visitor)),
                 }
             }
             opened => {

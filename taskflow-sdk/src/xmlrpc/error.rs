@@ -6,9 +6,11 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DecodeErrorKind {
-    /// The bytes are not well-formed XML (including invalid UTF-8 and truncated documents).
+    /// The bytes are not well-formed XML or JSON (including invalid UTF-8 and truncated
+    /// documents).
     Syntax,
-    /// Well-formed XML that is not a valid XML-RPC document (unknown or misplaced tags).
+    /// Well-formed XML or JSON that is not a valid XML-RPC or JSON-RPC document (unknown or
+    /// misplaced tags, a JSON-RPC envelope without `result` or `error`).
     Structure,
     /// A valid value that does not fit the requested Rust type.
     Type,

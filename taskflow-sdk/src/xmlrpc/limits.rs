@@ -1,5 +1,7 @@
 //! How deep and how large a document the decoder accepts.
 
+use super::error::{DecodeError, DecodeErrorKind};
+
 /// Limits that keep hostile or broken documents from exhausting the stack or memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -31,5 +33,19 @@ impl Limits {
     pub fn max_size(mut self, bytes: usize) -> Self {
         self.max_size = bytes;
         self
+    }
+
+    /// Refuses a document of `len` bytes if it is over [`Limits::max_size`].
+    pub(crate) fn check_size(&self, len: usize) -> Result<(), DecodeError> {
+        if len > self.max_size {
+            return Err(DecodeError::new(
+                DecodeErrorKind::Limit,
+                format!(
+                    "document of {len} bytes is larger than the limit of {} bytes",
+                    self.max_size
+                ),
+            ));
+        }
+        Ok(())
     }
 }

@@ -36,6 +36,7 @@ mod value_ser;
 use serde::Serialize;
 use serde::de::{Deserialize, DeserializeOwned};
 
+pub(crate) use de::{Expecting, empty_field_message, integral};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, FaultCode, RawFault};
 pub use limits::Limits;
 pub use value::{DateTimeIso8601, Value};
@@ -141,16 +142,7 @@ pub fn encode_fault(fault: &RawFault) -> Vec<u8> {
 }
 
 fn check_input<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a str, DecodeError> {
-    if bytes.len() > limits.max_size {
-        return Err(DecodeError::new(
-            DecodeErrorKind::Limit,
-            format!(
-                "document of {} bytes is larger than the limit of {} bytes",
-                bytes.len(),
-                limits.max_size
-            ),
-        ));
-    }
+    limits.check_size(bytes.len())?;
     std::str::from_utf8(bytes).map_err(|e| {
         DecodeError::new(
             DecodeErrorKind::Syntax,
