@@ -3,9 +3,9 @@
 //! Every change goes to stdout, marked breaking or safe, then a summary line. The exit status
 //! is for CI:
 //! - 0: nothing breaks code built on the snapshots (there may be safe changes);
-//! - 1 ([`EXIT_DRIFT`](crate::EXIT_DRIFT)): something breaks; this wins over models that could not be checked,
+//! - 1 ([`crate::EXIT_DRIFT`]): something breaks; this wins over models that could not be checked,
 //!   since what was found already breaks the build;
-//! - 2 ([`EXIT_ERROR`](crate::EXIT_ERROR), through an `Err`): the check could not run (snapshot directory,
+//! - 2 ([`crate::EXIT_ERROR`], through an `Err`): the check could not run (snapshot directory,
 //!   connection), or nothing found breaks but some model could not be checked because the user
 //!   may not read it. "Nothing breaks" would be a claim about models nobody looked at, and
 //!   "drift" a claim that may be false: the honest answer is that the check is incomplete.
