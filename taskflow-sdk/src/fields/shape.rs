@@ -129,33 +129,6 @@ const fn eq(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fields::{Date, FieldValue, Many2many, Many2one, One2many};
-    use crate::xmlrpc::Value;
-
-    fn shape<T: FieldValue>() -> Shape {
-        T::SHAPE
-    }
-
-    #[test]
-    fn each_type_holds_what_it_can_decode() {
-        assert!(shape::<String>().holds(Shape::CHAR) && shape::<String>().holds(Shape::SELECTION));
-        assert!(!shape::<String>().holds(Shape::MANY2ONE));
-        assert!(!shape::<i64>().holds(Shape::FLOAT));
-        assert!(shape::<f64>().holds(Shape::FLOAT) && shape::<f64>().holds(Shape::MONETARY));
-        assert!(shape::<Many2one<()>>().holds(Shape::MANY2ONE));
-        assert!(shape::<Many2many<()>>().holds(Shape::ONE2MANY));
-        assert!(shape::<One2many<()>>().holds(Shape::MANY2MANY));
-        assert!(!shape::<Date>().holds(Shape::DATETIME));
-        assert!(shape::<Value>().holds(Shape::OTHER) && shape::<Value>().holds_empty());
-    }
-
-    #[test]
-    fn only_options_and_values_hold_empty() {
-        assert!(!shape::<String>().holds_empty());
-        assert!(shape::<Option<String>>().holds_empty());
-        assert!(shape::<Option<String>>().holds(Shape::TEXT));
-        assert!(!shape::<Many2one<()>>().holds_empty());
-    }
 
     #[test]
     fn selection_keys_compare_as_sets() {
@@ -164,7 +137,6 @@ mod tests {
         assert!(!s.has_keys(&["a"]));
         assert!(!s.has_keys(&["a", "b", "c"]));
         assert!(!s.has_keys(&["a", "c"]));
-        assert!(shape::<String>().has_keys(&["x"]));
         // In a constant, as generated code evaluates it.
         const {
             assert!(

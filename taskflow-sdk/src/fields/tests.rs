@@ -137,3 +137,31 @@ fn binary_roundtrips_base64() {
     assert!(from_value::<Binary>("***".into()).is_err());
     assert_eq!(to_value(&b).unwrap(), Value::String("AAEC/w==".into()));
 }
+
+/// What `FieldValue::SHAPE` says each field type can hold (the schema check reads it).
+fn shape<T: FieldValue>() -> Shape {
+    T::SHAPE
+}
+
+#[test]
+fn each_type_holds_what_it_can_decode() {
+    assert!(shape::<String>().holds(Shape::CHAR) && shape::<String>().holds(Shape::SELECTION));
+    assert!(!shape::<String>().holds(Shape::MANY2ONE));
+    assert!(!shape::<i64>().holds(Shape::FLOAT));
+    assert!(shape::<f64>().holds(Shape::FLOAT) && shape::<f64>().holds(Shape::MONETARY));
+    assert!(shape::<Many2one<()>>().holds(Shape::MANY2ONE));
+    assert!(shape::<Many2many<()>>().holds(Shape::ONE2MANY));
+    assert!(shape::<One2many<()>>().holds(Shape::MANY2MANY));
+    assert!(!shape::<Date>().holds(Shape::DATETIME));
+    assert!(shape::<Value>().holds(Shape::OTHER) && shape::<Value>().holds_empty());
+    // A `String` stands for any selection's keys.
+    assert!(shape::<String>().has_keys(&["x"]));
+}
+
+#[test]
+fn only_options_and_values_hold_empty() {
+    assert!(!shape::<String>().holds_empty());
+    assert!(shape::<Option<String>>().holds_empty());
+    assert!(shape::<Option<String>>().holds(Shape::TEXT));
+    assert!(!shape::<Many2one<()>>().holds_empty());
+}
