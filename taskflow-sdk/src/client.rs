@@ -1,9 +1,10 @@
-//! The client of a server's `/xmlrpc/2/` endpoints: configuration, `version`, `authenticate`.
+//! The client of a server's external API (XML-RPC or JSON-RPC): configuration, `version`,
+//! `authenticate`, and the one `call` every request goes through.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -14,6 +15,8 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::error::{CallInfo, Error, Fault, Result};
+use crate::jsonrpc;
+use crate::protocol::Protocol;
 use crate::secret::Secret;
 use crate::session::Session;
 use crate::transport::{RetryPolicy, Transport, TransportConfig};
@@ -48,6 +51,9 @@ pub struct Client {
 
 struct ClientInner {
     transport: Transport,
+    protocol: Protocol,
+    /// The id of the next JSON-RPC request (the server echoes it; nothing here relies on it).
+    next_id: AtomicU64,
     limits: Limits,
     common: Endpoint,
     object: Endpoint,
@@ -62,23 +68,35 @@ struct ClientInner {
 /// Bounds of [`ClientInner::body_hint`].
 const BODY_HINT: (usize, usize) = (512, 64 << 20);
 
-/// One XML-RPC endpoint: the URL requests go to, and how it prints (without credentials).
+/// One endpoint: the URL requests go to, and how it prints (without credentials). On JSON-RPC
+/// both services share `/jsonrpc`, and the body names the service.
 pub(crate) struct Endpoint {
     pub(crate) url: Url,
     pub(crate) display: String,
 }
 
-/// Which endpoint a call goes to.
+/// Which service a call goes to.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Service {
     Common,
     Object,
 }
 
+impl Service {
+    /// The service's name in a JSON-RPC body.
+    fn name(self) -> &'static str {
+        match self {
+            Service::Common => "common",
+            Service::Object => "object",
+        }
+    }
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("url", &self.inner.display)
+            .field("protocol", &self.inner.protocol)
             .field("timeout", &self.inner.timeout)
             .field(
                 "max_response_size",
@@ -104,6 +122,11 @@ impl Client {
     /// The server's base URL, without credentials.
     pub fn url(&self) -> &str {
         &self.inner.display
+    }
+
+    /// The wire protocol the client speaks ([`ClientBuilder::protocol`]).
+    pub fn protocol(&self) -> Protocol {
+        self.inner.protocol
     }
 
     /// The `/xmlrpc/2/object` URL without credentials.
@@ -228,11 +251,16 @@ impl Client {
                 .inner
                 .transport
                 .body_buffer(hint.load(Ordering::Relaxed).clamp(BODY_HINT.0, BODY_HINT.1));
-            xmlrpc::encode_call_into(&mut body, xml_method, params).map_err(|source| {
-                Error::Encode {
-                    source,
-                    call: call.clone(),
+            match self.inner.protocol {
+                Protocol::XmlRpc => xmlrpc::encode_call_into(&mut body, xml_method, params),
+                Protocol::JsonRpc => {
+                    let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+                    jsonrpc::encode_call_into(&mut body, id, service.name(), xml_method, params)
                 }
+            }
+            .map_err(|source| Error::Encode {
+                source,
+                call: call.clone(),
             })?;
             let recent = hint.load(Ordering::Relaxed);
             hint.store(
@@ -247,7 +275,13 @@ impl Client {
             let mut retry = 0;
             loop {
                 let result = match transport
-                    .send(&endpoint.url, body.clone(), &call, &mut queued)
+                    .send(
+                        &endpoint.url,
+                        content_type(self.inner.protocol),
+                        body.clone(),
+                        &call,
+                        &mut queued,
+                    )
                     .await
                 {
                     Ok(bytes) => {
@@ -299,14 +333,38 @@ impl Client {
 impl Client {
     /// A response body as the call's result, or its fault as an error.
     fn decode<R: DeserializeOwned>(&self, bytes: &[u8], call: &CallInfo) -> Result<R> {
-        match xmlrpc::decode_response::<R>(bytes, &self.inner.limits) {
-            Ok(Response::Success(value)) => Ok(value),
-            Ok(Response::Fault(raw)) => Err(Error::from_fault(Fault::from_raw(raw), call.clone())),
+        let decoded = match self.inner.protocol {
+            Protocol::XmlRpc => {
+                xmlrpc::decode_response::<R>(bytes, &self.inner.limits).map(|r| match r {
+                    Response::Success(value) => Ok(value),
+                    Response::Fault(raw) => Err(Fault::from_raw(raw)),
+                })
+            }
+            Protocol::JsonRpc => {
+                jsonrpc::decode_response::<R>(bytes, &self.inner.limits).map(|r| match r {
+                    jsonrpc::Response::Success(value) => Ok(value),
+                    jsonrpc::Response::NoResult => Err(Fault::returned_none()),
+                    jsonrpc::Response::Fault(fault) => Err(fault),
+                })
+            }
+        };
+        match decoded {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(fault)) => Err(Error::from_fault(fault, call.clone())),
             Err(source) => Err(Error::Decode {
                 source,
                 call: call.clone(),
             }),
         }
+    }
+}
+
+/// The `Content-Type` of a request body: a real server refuses JSON-RPC sent as anything but
+/// `application/json` (odoo-17-jsonrpc/122).
+fn content_type(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::XmlRpc => "text/xml",
+        Protocol::JsonRpc => "application/json",
     }
 }
 
@@ -415,6 +473,7 @@ pub struct ClientBuilder {
     root_certificates: Vec<Result<Vec<reqwest::Certificate>>>,
     built_in_roots: bool,
     no_proxy: bool,
+    protocol: Protocol,
 }
 
 impl Default for ClientBuilder {
@@ -433,6 +492,7 @@ impl Default for ClientBuilder {
             root_certificates: Vec::new(),
             built_in_roots: true,
             no_proxy: false,
+            protocol: Protocol::default(),
         }
     }
 }
@@ -441,6 +501,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("url", &self.url.as_deref().map(redact_url))
+            .field("protocol", &self.protocol)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_size", &self.max_response_size)
@@ -454,6 +515,24 @@ impl ClientBuilder {
     /// The server's root URL, like `https://example.com` or `http://127.0.0.1:8069`.
     pub fn url(mut self, url: &str) -> Self {
         self.url = Some(url.to_owned());
+        self
+    }
+
+    /// The wire protocol (default [`Protocol::XmlRpc`]). Everything typed works the same over
+    /// each; [`Protocol`] lists where the protocols differ and what the SDK makes of it.
+    ///
+    /// ```no_run
+    /// # fn run() -> taskflow_sdk::Result<()> {
+    /// use taskflow_sdk::{Client, Protocol};
+    ///
+    /// let client = Client::builder()
+    ///     .url("https://erp.example.com")
+    ///     .protocol(Protocol::JsonRpc)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = protocol;
         self
     }
 
@@ -614,8 +693,10 @@ impl ClientBuilder {
                 url,
             })
         };
-        let common = endpoint("xmlrpc/2/common")?;
-        let object = endpoint("xmlrpc/2/object")?;
+        let (common, object) = match self.protocol {
+            Protocol::XmlRpc => (endpoint("xmlrpc/2/common")?, endpoint("xmlrpc/2/object")?),
+            Protocol::JsonRpc => (endpoint("jsonrpc")?, endpoint("jsonrpc")?),
+        };
 
         let mut http = reqwest::Client::builder()
             .use_rustls_tls()
@@ -657,6 +738,8 @@ impl ClientBuilder {
                         max_in_flight: self.max_in_flight,
                     },
                 ),
+                protocol: self.protocol,
+                next_id: AtomicU64::new(1),
                 limits,
                 common,
                 object,

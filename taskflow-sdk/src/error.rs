@@ -225,6 +225,19 @@ impl Fault {
         }
     }
 
+    /// A JSON-RPC success without `result`: the method returned `None`, which the SDK reports
+    /// as XML-RPC does (fault 1 `TypeError: cannot marshal None`), so that the typed API means
+    /// one thing on both protocols (see [`Protocol`](crate::Protocol)).
+    pub(crate) fn returned_none() -> Fault {
+        Fault {
+            kind: FaultKind::ReturnedNone,
+            code: FaultCode::Int(0),
+            exception: None,
+            message: "the method returned None (a JSON-RPC response without result)".to_owned(),
+            traceback: None,
+        }
+    }
+
     /// Classifies a JSON-RPC error object (`{"code": 200, "message": "Odoo Server Error",
     /// "data": {"name": ..., "message": ..., "debug": ...}}`) by the exception's qualified
     /// `name`. `message` is `data.message` (else the error's own message) and `debug` the

@@ -1,4 +1,4 @@
-//! HTTP transport: POSTs XML bodies over a pooled reqwest client, bounds the requests a client
+//! HTTP transport: POSTs XML-RPC or JSON-RPC bodies over a pooled reqwest client, bounds the requests a client
 //! has in flight, enforces the maximum response size while the body streams in, and decides which
 //! failed calls are sent again.
 //!
@@ -262,6 +262,7 @@ impl Transport {
     pub(crate) async fn send(
         &self,
         url: &Url,
+        content_type: &'static str,
         body: Bytes,
         call: &CallInfo,
         queued: &mut Duration,
@@ -270,7 +271,7 @@ impl Transport {
         // The semaphore is never closed, so acquiring only waits.
         let _permit = self.in_flight.acquire().await.ok();
         *queued += waiting.elapsed();
-        self.attempt(url, body, call).await
+        self.attempt(url, content_type, body, call).await
     }
 
     /// Keeps a body whose call is over for the next requests to encode into.
@@ -284,11 +285,17 @@ impl Transport {
         span.record("queued_ms", queued.as_secs_f64() * 1000.0);
     }
 
-    async fn attempt(&self, url: &Url, body: Bytes, call: &CallInfo) -> Result<Vec<u8>> {
+    async fn attempt(
+        &self,
+        url: &Url,
+        content_type: &'static str,
+        body: Bytes,
+        call: &CallInfo,
+    ) -> Result<Vec<u8>> {
         let mut response = self
             .http
             .post(url.clone())
-            .header(CONTENT_TYPE, HeaderValue::from_static("text/xml"))
+            .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
             .body(body)
             .send()
             .await
