@@ -16,6 +16,7 @@
 //! one for the whole request (none left: HTTP 500, transcript 134), the method one while it runs
 //! (none left: fault 1 `PoolError`, transcript 133). Both refusals come before the method runs.
 
+use crate::traffic::{Endpoint, Traffic};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -140,6 +141,10 @@ pub struct Handler {
     pub hold: Duration,
     /// The web client's sessions.
     pub sessions: Arc<Sessions>,
+    /// Requests served, by front end.
+    pub traffic: Arc<Traffic>,
+    /// Print `METHOD PATH STATUS` to stderr for every request (the standalone `--access-log`).
+    pub access_log: bool,
 }
 
 /// Serves one HTTP request.
@@ -147,7 +152,15 @@ pub async fn handle(
     handler: Arc<Handler>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
+    let endpoint = Endpoint::of(request.uri().path());
+    handler.traffic.count(endpoint);
+    let line = handler
+        .access_log
+        .then(|| format!("{} {}", request.method(), request.uri().path()));
     let mut response = respond(&handler, request).await;
+    if let Some(line) = line {
+        eprintln!("{line} {}", response.status().as_u16());
+    }
     // The real server answers one request per connection and says so in every answer (the
     // recorded headers). Without keep-alive (`server::serve`) hyper closes the connection and
     // adds the header for HTTP/1.1; set here, every answer has it, to HTTP/1.0 clients too.

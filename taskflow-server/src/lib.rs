@@ -64,6 +64,7 @@ mod server;
 mod session;
 mod signature;
 mod store;
+mod traffic;
 mod web;
 mod write;
 
@@ -71,3 +72,4 @@ pub use mode::{Mode, VersionInfo};
 pub use server::{Credentials, DEFAULT_DB, ServerBuilder, TestServer};
 /// The XML-RPC value type answers and requests are made of (re-exported from the SDK's codec).
 pub use taskflow_sdk::xmlrpc::Value;
+pub use traffic::{Endpoint, RequestCounts};

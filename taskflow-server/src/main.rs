@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! taskflow-server [--listen 127.0.0.1:8069] [--db NAME] [--odoo-17 | --odoo-19]
-//!                 [--db-maxconn 64] [--hold-ms 0]
+//!                 [--db-maxconn 64] [--hold-ms 0] [--access-log]
 //! ```
 
 use std::net::SocketAddr;
@@ -20,7 +20,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = concat!(
     "usage: taskflow-server [--listen ADDR:PORT] [--db NAME] [--odoo-17 | --odoo-19]\n",
-    "                       [--db-maxconn N] [--hold-ms MS]\n",
+    "                       [--db-maxconn N] [--hold-ms MS] [--access-log]\n",
     "  --listen      address to bind (default 127.0.0.1:8069)\n",
     "  --db          database name (default demo.taskflow.co.za)\n",
     "  --odoo-17     answer like the recorded Odoo 17 server\n",
@@ -28,7 +28,8 @@ const USAGE: &str = concat!(
     "  --db-maxconn  database connections (default 64); a call takes two, and one\n",
     "                that finds none free is refused like on a real server\n",
     "  --hold-ms     keep each of a call's connections that long (default 0), so\n",
-    "                that concurrent calls overlap",
+    "                that concurrent calls overlap\n",
+    "  --access-log  print `METHOD PATH STATUS` to stderr for every request",
 );
 
 fn main() -> ExitCode {
@@ -66,6 +67,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            "--access-log" => builder = builder.access_log(true),
             "--odoo-17" => builder = builder.mode(Mode::Odoo17),
             "--odoo-19" => builder = builder.mode(Mode::Odoo19),
             "-h" | "--help" => {

@@ -1,6 +1,7 @@
 //! The embeddable server: [`TestServer`] binds a loopback port, serves until dropped, and tells
 //! tests where it is and how to log in.
 
+use crate::traffic::{RequestCounts, Traffic};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub struct ServerBuilder {
     listen: SocketAddr,
     db_maxconn: usize,
     hold: Duration,
+    access_log: bool,
 }
 
 impl Default for ServerBuilder {
@@ -67,6 +69,7 @@ impl Default for ServerBuilder {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             db_maxconn: DEFAULT_MAXCONN,
             hold: Duration::ZERO,
+            access_log: false,
         }
     }
 }
@@ -139,16 +142,26 @@ impl ServerBuilder {
         self
     }
 
+    /// Print one line per request to stderr, `POST /jsonrpc 200` (off by default): the
+    /// standalone server's `--access-log`, which CI reads to see which protocol its runs spoke.
+    pub fn access_log(mut self, enabled: bool) -> Self {
+        self.access_log = enabled;
+        self
+    }
+
     /// Seeds the database, binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> io::Result<TestServer> {
         let mut db = Database::new(&self.db, Registry::builtin());
         seed::seed(&mut db);
         let pool = Arc::new(Pool::new(self.db_maxconn));
+        let traffic = Arc::new(Traffic::default());
         let handler = Arc::new(Handler {
             shared: rpc::shared(db, self.mode),
             pool: pool.clone(),
             hold: self.hold,
             sessions: Default::default(),
+            traffic: traffic.clone(),
+            access_log: self.access_log,
         });
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
@@ -158,6 +171,7 @@ impl ServerBuilder {
             addr,
             db: self.db,
             pool,
+            traffic,
             stop: Some(stop),
             task,
         })
@@ -214,6 +228,7 @@ pub struct TestServer {
     addr: SocketAddr,
     db: String,
     pool: Arc<Pool>,
+    traffic: Arc<Traffic>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
@@ -261,6 +276,12 @@ impl TestServer {
             password: "demo".into(),
             uid: seed::DEMO_UID,
         }
+    }
+
+    /// How many requests each front end (XML-RPC, JSON-RPC, the web routes) has received: how a
+    /// test checks that its client spoke the protocol it was told to.
+    pub fn requests(&self) -> RequestCounts {
+        self.traffic.snapshot()
     }
 
     /// The size of the database connection pool ([`ServerBuilder::db_maxconn`]).
