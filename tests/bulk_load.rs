@@ -278,7 +278,8 @@ async fn a_lost_reply_is_resent_only_when_rows_have_external_ids(e2e: &E2e) {
 
     // With external ids: the chunk whose reply was lost is resent, and updates instead of
     // duplicating.
-    let (url, stats) = support::proxy::start(server.addr().to_string(), ">load</", 1).await;
+    let (url, stats) =
+        support::proxy::start(server.addr().to_string(), support::proxy::method("load"), 1).await;
     let session = support::login(&url, server).await;
     let report = session
         .loader("crm.lead", ["id", "name"])
@@ -297,7 +298,8 @@ async fn a_lost_reply_is_resent_only_when_rows_have_external_ids(e2e: &E2e) {
     );
 
     // Without external ids: never resent (the server committed it once already).
-    let (url, stats) = support::proxy::start(server.addr().to_string(), ">load</", 1).await;
+    let (url, stats) =
+        support::proxy::start(server.addr().to_string(), support::proxy::method("load"), 1).await;
     let session = support::login(&url, server).await;
     let report = session
         .loader("crm.lead", ["name"])
@@ -568,7 +570,8 @@ async fn typed_ids_skip_rows_refused_before_and_by_the_server(e2e: &E2e) {
 
 async fn ids_of_a_chunk_resent_after_a_lost_reply(e2e: &E2e) {
     let server = e2e.embedded().expect("the embedded server");
-    let (url, stats) = support::proxy::start(server.addr().to_string(), ">load</", 1).await;
+    let (url, stats) =
+        support::proxy::start(server.addr().to_string(), support::proxy::method("load"), 1).await;
     let session = support::login(&url, server).await;
     let report = session
         .loader("crm.lead", ["id", "name"])

@@ -87,7 +87,7 @@ async fn create_lead(session: &Session, name: String, values: &[(&str, Value)]) 
 
 async fn version_and_seeded_users(e2e: &E2e) {
     let server = e2e.embedded().expect("the embedded server");
-    let client = Client::new(&server.url()).unwrap();
+    let client = e2e.client();
     let version = client.version().await.unwrap();
     assert_eq!(version.server_version, "9.0");
     assert_eq!((version.major(), version.minor()), (Some(9), Some(0)));
@@ -98,7 +98,14 @@ async fn version_and_seeded_users(e2e: &E2e) {
         .start()
         .await
         .unwrap();
-    let version = Client::new(&odoo.url()).unwrap().version().await.unwrap();
+    let version = Client::builder()
+        .url(&odoo.url())
+        .protocol(support::protocol())
+        .build()
+        .unwrap()
+        .version()
+        .await
+        .unwrap();
     assert_eq!(version.server_version, "17.0-20240709");
     assert_eq!(version.major(), Some(17));
 

@@ -31,10 +31,11 @@ pub struct Login {
 }
 
 impl Login {
-    /// Signs in at `url` with this login.
-    async fn sign_in(&self, url: &str, db: &str) -> taskflow_sdk::Result<Session> {
-        Client::new(url)?
-            .authenticate(db, &self.login, self.password.expose())
+    /// Signs in to `target` with this login, over its protocol.
+    async fn sign_in(&self, target: &Target) -> taskflow_sdk::Result<Session> {
+        target
+            .client()?
+            .authenticate(&target.db, &self.login, self.password.expose())
             .await
     }
 }
@@ -92,7 +93,7 @@ impl Run {
         ];
         for (login, settings) in logins {
             if let Some(login) = login {
-                login.sign_in(&target.url, &target.db).await.map_err(|e| {
+                login.sign_in(&target).await.map_err(|e| {
                     format!("{}\n(the e2e tests sign in with {settings})", causes(&e))
                 })?;
             }
@@ -190,15 +191,15 @@ impl E2e {
         self.run.target.server.as_ref()
     }
 
-    /// A new client of the server.
+    /// A new client of the server, over the target's protocol (`TASKFLOW_TRANSPORT`).
     pub fn client(&self) -> Client {
-        Client::new(self.url()).expect("client builds")
+        self.run.target.client().expect("client builds")
     }
 
     /// Signs in as the user.
     pub async fn session(&self) -> Session {
         let user = self.user();
-        user.sign_in(self.url(), self.db())
+        user.sign_in(&self.run.target)
             .await
             .unwrap_or_else(|e| panic!("{} signs in: {}", user.login, causes(&e)))
     }
@@ -207,7 +208,7 @@ impl E2e {
     pub async fn admin_session(&self) -> Session {
         let admin = self.admin();
         admin
-            .sign_in(self.url(), self.db())
+            .sign_in(&self.run.target)
             .await
             .unwrap_or_else(|e| panic!("{} signs in: {}", admin.login, causes(&e)))
     }
@@ -243,7 +244,7 @@ impl E2e {
             return Ok(());
         };
         let admin = admin
-            .sign_in(self.url(), self.db())
+            .sign_in(&self.run.target)
             .await?
             .with_context("active_test", false);
         // Leads first: they point at tags and partners.

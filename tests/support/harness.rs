@@ -21,6 +21,8 @@ use std::process::ExitCode;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use libtest_mimic::{Arguments, Completion, Failed, FormatSetting, Trial};
+use taskflow_sdk::Protocol;
+use taskflow_server::{Endpoint, RequestCounts};
 use tokio::runtime::Runtime;
 
 use super::e2e::{E2e, Login, Run, admin_from_env};
@@ -218,8 +220,45 @@ impl Suite {
             };
             trials.push(trial);
         }
-        libtest_mimic::run(&args, trials).exit_code()
+        let conclusion = libtest_mimic::run(&args, trials);
+        if let Some(server) = &run.target().server {
+            let (protocol, seen) = (run.target().protocol, server.requests());
+            if let Err(e) = spoke_only(protocol, seen) {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+            note(format!(
+                "e2e protocol: {protocol}; the embedded server saw {seen}"
+            ));
+        }
+        conclusion.exit_code()
     }
+}
+
+/// Checks that every request the embedded server saw came over `protocol`: a client that fell
+/// back to another one would pass every test and prove nothing about the protocol asked for.
+fn spoke_only(protocol: Protocol, seen: RequestCounts) -> Result<(), String> {
+    let asked = match protocol {
+        Protocol::JsonRpc => Endpoint::JsonRpc,
+        _ => Endpoint::XmlRpc,
+    };
+    let others: u64 = [
+        Endpoint::XmlRpc,
+        Endpoint::JsonRpc,
+        Endpoint::Web,
+        Endpoint::Other,
+    ]
+    .into_iter()
+    .filter(|e| *e != asked)
+    .map(|e| seen.get(e))
+    .sum();
+    if seen.get(asked) == 0 || others > 0 {
+        return Err(format!(
+            "TASKFLOW_TRANSPORT={protocol}, but the embedded server saw {seen}: a test or \
+             helper builds its client without the target's protocol"
+        ));
+    }
+    Ok(())
 }
 
 /// Runs one test, then deletes what it created; a panic fails the trial after the cleanup.

@@ -47,11 +47,17 @@ async fn sign_in(
     user: taskflow_server::Credentials,
 ) -> Session {
     client
+        .protocol(protocol())
         .build()
         .expect("client builds")
         .authenticate(server.db(), &user.login, &user.password)
         .await
         .unwrap_or_else(|e| panic!("{} signs in: {e}", user.login))
+}
+
+/// The protocol the tests speak: `TASKFLOW_TRANSPORT`, XML-RPC by default.
+pub fn protocol() -> taskflow_sdk::Protocol {
+    taskflow_workspace::protocol_from_env().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// How many `crm.lead` records have a name starting with `prefix`.

@@ -16,6 +16,18 @@ pub struct Stats {
     pub dropped: AtomicUsize,
 }
 
+/// What a request body calling `method` holds, in the protocol the tests speak
+/// ([`super::protocol`]): `>load</` in XML-RPC's `<string>load</string>`, `"load"` in JSON-RPC's
+/// arguments.
+pub fn method(method: &'static str) -> &'static str {
+    let pattern = match super::protocol() {
+        taskflow_sdk::Protocol::JsonRpc => format!("\"{method}\""),
+        _ => format!(">{method}</"),
+    };
+    // A test's few patterns live as long as it does.
+    Box::leak(pattern.into_boxed_str())
+}
+
 /// Proxy in front of `upstream` (host:port) that, for the first `drop_count` requests whose body
 /// contains `pattern`, forwards the request, waits for the full reply, then closes the client
 /// connection without sending it.
