@@ -1,6 +1,7 @@
 //! The command line, as clap's derive reads it.
 
 use std::path::PathBuf;
+use taskflow_sdk::Protocol;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -33,6 +34,15 @@ pub struct ConnectionArgs {
     /// The login.
     #[arg(long, env = "TASKFLOW_USER", global = true)]
     pub user: Option<String>,
+    /// The protocol: xmlrpc (the default) or jsonrpc.
+    #[arg(
+        long,
+        env = "TASKFLOW_TRANSPORT",
+        global = true,
+        default_value = "xmlrpc",
+        value_name = "PROTOCOL"
+    )]
+    pub transport: Protocol,
     /// Read the password from the first line of standard input (instead of TASKFLOW_PASSWORD or
     /// a prompt).
     #[arg(long, global = true)]

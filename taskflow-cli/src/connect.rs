@@ -55,10 +55,11 @@ pub async fn connect(
         .user
         .as_deref()
         .context("no user: pass --user or set TASKFLOW_USER (the login)")?;
-    out.target(url, db, login, None);
+    out.target(url, db, login, args.transport, None);
     let password = password(args, login, None)?;
     let client = Client::builder()
         .url(url)
+        .protocol(args.transport)
         .build()
         .with_context(|| format!("invalid server URL {url:?}"))?;
     let version = client.version().await.map_err(|e| explain(e, url))?;
@@ -91,10 +92,15 @@ async fn embedded(args: &ConnectionArgs, out: &Output) -> Result<Connection> {
         &url,
         &db,
         &login,
+        args.transport,
         Some("the embedded demo server: no --url or TASKFLOW_URL"),
     );
     let password = password(args, &login, known)?;
-    let client = Client::builder().url(&url).no_proxy().build()?;
+    let client = Client::builder()
+        .url(&url)
+        .protocol(args.transport)
+        .no_proxy()
+        .build()?;
     let version = client.version().await.map_err(|e| explain(e, &url))?;
     let session = client
         .authenticate(&db, &login, password.expose())

@@ -3,6 +3,7 @@
 //! never with `NO_COLOR` (anstream decides, as clap does), so piped output is plain text.
 
 use std::io::Write;
+use taskflow_sdk::Protocol;
 
 use anstyle::{AnsiColor, Style};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -27,16 +28,16 @@ pub enum Mark {
 
 impl Output {
     /// The command's target, first thing on stderr: `taskflow: URL, database DB, user LOGIN`.
-    pub fn target(&self, url: &str, db: &str, login: &str, why: Option<&str>) {
+    pub fn target(&self, url: &str, db: &str, login: &str, over: Protocol, why: Option<&str>) {
         let mut err = anstream::stderr();
         let _ = match why {
             Some(why) => writeln!(
                 err,
-                "{BOLD}taskflow:{BOLD:#} {url}, database {db}, user {login} ({why})"
+                "{BOLD}taskflow:{BOLD:#} {url}, database {db}, user {login}, over {over} ({why})"
             ),
             None => writeln!(
                 err,
-                "{BOLD}taskflow:{BOLD:#} {url}, database {db}, user {login}"
+                "{BOLD}taskflow:{BOLD:#} {url}, database {db}, user {login}, over {over}"
             ),
         };
     }

@@ -17,7 +17,7 @@ fn fields_prints_the_target_first_then_a_plain_table() {
     assert_eq!(
         first_line(&run.stderr),
         format!(
-            "taskflow: {}, database {}, user admin",
+            "taskflow: {}, database {}, user admin, over xmlrpc",
             s.server.url(),
             s.server.db()
         )
@@ -249,4 +249,54 @@ fn errors_say_what_went_wrong_and_what_to_do() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn the_transport_comes_from_the_flag_or_the_environment_and_is_the_one_spoken() {
+    let s = Server::start();
+    let run = taskflow(
+        &["fields", "crm.tag", "--transport", "jsonrpc"],
+        &s.admin(),
+        None,
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        first_line(&run.stderr).ends_with(", over jsonrpc"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.lines().any(|l| l.starts_with("name ")),
+        "{}",
+        run.stdout
+    );
+    let seen = s.server.requests();
+    assert!(seen.jsonrpc > 0 && seen.xmlrpc == 0, "{seen}");
+
+    let mut env = s.admin();
+    env.push(("TASKFLOW_TRANSPORT".into(), "jsonrpc".into()));
+    let run = taskflow(&["fields", "crm.tag"], &env, None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        first_line(&run.stderr).ends_with(", over jsonrpc"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.server.requests().xmlrpc, 0);
+
+    // An unknown protocol is refused before anything is sent, naming the ones there are.
+    let before = s.server.requests();
+    let run = taskflow(
+        &["fields", "crm.tag", "--transport", "soap"],
+        &s.admin(),
+        None,
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .contains(r#"unknown transport "soap": use xmlrpc or jsonrpc"#),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.server.requests(), before);
 }
