@@ -1,7 +1,8 @@
-//! Typed async Rust SDK for TaskFlow's XML-RPC API.
+//! Typed async Rust SDK for TaskFlow's external API, over XML-RPC or JSON-RPC.
 //!
 //! TaskFlow (of the Odoo lineage) speaks XML-RPC: `/xmlrpc/2/common` for `version` and
-//! `authenticate`, `/xmlrpc/2/object` for `execute_kw` on any model. This crate gives you:
+//! `authenticate`, `/xmlrpc/2/object` for `execute_kw` on any model; and the same services as
+//! JSON-RPC at `/jsonrpc` ([`Protocol`], chosen on the [`ClientBuilder`]). This crate gives you:
 //!
 //! - [`Client`] and [`Session`]: connect, authenticate, and call any method with
 //!   [`Session::execute_kw`], typed by serde (`args: Serialize`, result `DeserializeOwned`) or
