@@ -883,6 +883,81 @@ mod tests {
         assert_eq!(f.message(), "something odd");
     }
 
+    #[test]
+    fn each_protocol_classifies_the_same_failure_into_the_same_kind_and_cause() {
+        let call = || CallInfo::new("http://127.0.0.1/jsonrpc", Some("crm.lead"), "write");
+        let traceback = |exception: &str, message: &str| {
+            format!(
+                "Traceback (most recent call last):\n  File \"x.py\", line 1, in f\n    g()\n\
+                 {exception}: {message}\n"
+            )
+        };
+        // (XML-RPC fault, JSON-RPC `error.data.name`, message, the kind, the retry cause)
+        let cases = [
+            (
+                int(
+                    1,
+                    &traceback("psycopg2.pool.PoolError", "The Connection Pool Is Full"),
+                ),
+                "psycopg2.pool.PoolError",
+                "The Connection Pool Is Full",
+                FaultKind::ServerError,
+                Some(RetryCause::NeverRan),
+            ),
+            (
+                int(
+                    1,
+                    &traceback(
+                        "psycopg2.errors.SerializationFailure",
+                        "could not serialize",
+                    ),
+                ),
+                "psycopg2.errors.SerializationFailure",
+                "could not serialize",
+                FaultKind::ServerError,
+                Some(RetryCause::RolledBack),
+            ),
+            (
+                int(
+                    4,
+                    "You are not allowed to modify 'Stage' (crm.stage) records.",
+                ),
+                "odoo.exceptions.AccessError",
+                "You are not allowed to modify 'Stage' (crm.stage) records.",
+                FaultKind::AccessError,
+                None,
+            ),
+            (
+                int(2, "Record does not exist or has been deleted."),
+                "odoo.exceptions.MissingError",
+                "Record does not exist or has been deleted.",
+                FaultKind::MissingRecord,
+                None,
+            ),
+            (
+                int(3, "Access Denied"),
+                "odoo.exceptions.AccessDenied",
+                "Access Denied",
+                FaultKind::AccessDenied,
+                None,
+            ),
+        ];
+        for (xml, name, message, kind, cause) in cases {
+            let json = Fault::from_jsonrpc(200, Some(name), message.to_owned(), None);
+            assert_eq!((xml.kind(), json.kind()), (kind, kind), "{name}");
+            let (xml, json) = (
+                Error::from_fault(xml, call()),
+                Error::from_fault(json, call()),
+            );
+            assert_eq!(
+                (xml.retry_cause(), json.retry_cause()),
+                (cause, cause),
+                "{name}"
+            );
+        }
+        assert!(Error::from_fault(Fault::returned_none(), call()).is_returned_none());
+    }
+
     /// One error of each variant, with its kind.
     fn one_of_each() -> Vec<(Error, ErrorKind)> {
         let call = || CallInfo::new("http://127.0.0.1/xmlrpc/2/object", Some("crm.lead"), "read");
