@@ -194,7 +194,7 @@ pub(crate) fn selection<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Sel
             let (key, key_span) = match &attrs.rename {
                 Some(lit) => (lit.value(), lit.span()),
                 None => (
-                    snake_case(&variant.ident.unraw().to_string()),
+                    taskflow_schema::variant_key(&variant.ident.unraw().to_string()),
                     variant.ident.span(),
                 ),
             };
@@ -211,38 +211,4 @@ pub(crate) fn selection<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Sel
         generics: &input.generics,
         variants,
     })
-}
-
-/// `VeryHigh` -> `very_high`.
-fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
-            if prev_lower || (prev_upper && next_lower) {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn selection_keys_default_to_snake_case() {
-        assert_eq!(snake_case("Opportunity"), "opportunity");
-        assert_eq!(snake_case("VeryHigh"), "very_high");
-        assert_eq!(snake_case("HTTPServer"), "http_server");
-        assert_eq!(snake_case("Level2Up"), "level2_up");
-    }
 }

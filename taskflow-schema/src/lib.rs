@@ -40,5 +40,5 @@ pub use dir::{read_dir, snapshot_file_name};
 pub use drift::{Change, ChangeKind, diff};
 pub use error::SchemaError;
 pub use field_type::FieldType;
-pub use selection::SelectionKey;
+pub use selection::{SelectionKey, variant_key};
 pub use snapshot::{FORMAT_VERSION, FieldSpec, PulledBy, Snapshot};

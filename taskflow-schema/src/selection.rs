@@ -45,9 +45,41 @@ impl fmt::Display for SelectionKey {
     }
 }
 
+/// The key `#[derive(Selection)]` gives a variant without `#[taskflow(rename)]`: its name in
+/// snake_case (`VeryHigh` -> `very_high`, `HTTPServer` -> `http_server`). The derive reads and
+/// writes keys by this rule, and `taskflow generate` renames the variants it does not fit.
+pub fn variant_key(variant: &str) -> String {
+    let chars: Vec<char> = variant.chars().collect();
+    let mut out = String::with_capacity(variant.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
+            if prev_lower || (prev_upper && next_lower) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variant_keys_are_snake_case() {
+        assert_eq!(variant_key("Opportunity"), "opportunity");
+        assert_eq!(variant_key("VeryHigh"), "very_high");
+        assert_eq!(variant_key("HTTPServer"), "http_server");
+        assert_eq!(variant_key("Level2Up"), "level2_up");
+        assert_eq!(variant_key("Self_"), "self_");
+    }
 
     #[test]
     fn keys_read_as_written() {

@@ -143,28 +143,6 @@ pub(super) fn upper_camel_case(name: &str) -> String {
     out
 }
 
-/// The key `#[derive(Selection)]` gives a variant without `rename` (its `ir::snake_case`):
-/// when it differs from the server's key, the generated variant needs a `rename`.
-pub(super) fn derive_key(variant: &str) -> String {
-    let chars: Vec<char> = variant.chars().collect();
-    let mut out = String::with_capacity(variant.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
-            if prev_lower || (prev_upper && next_lower) {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// A snake_case identifier for `name`: converted, `field_`/`model_`-prefixed (`prefix`) when it
 /// would start with a digit or be empty, `_`-suffixed when it is a keyword.
 fn snake_ident(name: &str, prefix: &str) -> String {
@@ -529,14 +507,5 @@ mod tests {
         assert_eq!(variant_idents(&twins), ["AB", "Same", "Ab", "KeyAb"]);
         let triplets = entries(&[("a", "A"), ("A", "A"), ("a_", "A")]);
         assert_eq!(variant_idents(&triplets), ["A", "KeyA", "KeyA2"]);
-    }
-
-    #[test]
-    fn derive_keys_follow_the_derive() {
-        assert_eq!(derive_key("VeryHigh"), "very_high");
-        assert_eq!(derive_key("Low"), "low");
-        assert_eq!(derive_key("Level2Up"), "level2_up");
-        assert_eq!(derive_key("Self_"), "self_");
-        assert_eq!(derive_key("HTTPServer"), "http_server");
     }
 }

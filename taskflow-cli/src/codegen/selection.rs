@@ -44,7 +44,7 @@ impl SelectionEnum {
         let variants = self.variants.iter().map(|(variant, key, label)| {
             let doc = docs::attrs(&[if label.is_empty() { key } else { label }]);
             // The derive's key is the variant in snake_case: rename whenever that is not the key.
-            let rename = (names::derive_key(&variant.to_string()) != *key)
+            let rename = (taskflow_schema::variant_key(&variant.to_string()) != *key)
                 .then(|| quote!(#[taskflow(rename = #key)]));
             quote! {
                 #doc
