@@ -1,5 +1,7 @@
 //! End-to-end bulk benchmark, side by side in one run: this SDK against Python's standard
-//! `xmlrpc.client`, both talking to the standalone embedded server in its own process.
+//! `xmlrpc.client`, and over JSON-RPC against a standard-library Python JSON-RPC client
+//! (`urllib.request` and `json`), all talking to the standalone embedded server in its own
+//! process.
 //!
 //! - `load` of 100,000 leads in chunks of the same size (the SDK with its default concurrency);
 //! - reading the 100,000 leads back (the SDK stream vs Python `search_read` pages by id).
@@ -7,8 +9,9 @@
 //! For each: rows per second and the client process's CPU time (the rows to load are generated
 //! before the clocks start and freed after they stop, on both sides). Run with
 //! `cargo bench --bench bulk` (`BULK_ROWS=20000` for a quicker run, `BULK_ROUNDS` for more or
-//! fewer than 3 alternating rounds, `BULK_SWEEP=1` to also try chunk sizes and concurrency
-//! levels, which is how the defaults were chosen).
+//! fewer than 3 alternating rounds, `BULK_PROTOCOLS=xmlrpc` or `jsonrpc` for one protocol instead
+//! of both, `BULK_SWEEP=1` to also try chunk sizes and concurrency levels, which is how the
+//! defaults were chosen).
 
 use std::hint::black_box;
 use std::io::{BufRead, BufReader};
@@ -20,7 +23,7 @@ use std::time::{Duration, Instant};
 use futures_util::TryStreamExt;
 use taskflow_sdk::load::{DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY};
 use taskflow_sdk::stream::DEFAULT_PAGE_SIZE;
-use taskflow_sdk::{Client, Id, Session, TaskflowModel};
+use taskflow_sdk::{Client, Id, Protocol, Session, TaskflowModel};
 
 const HEADER: [&str; 7] = [
     "id",
@@ -123,8 +126,11 @@ fn rows(prefix: &'static str, n: usize) -> impl Iterator<Item = Vec<String>> {
     })
 }
 
-async fn session(url: &str) -> Session {
-    Client::new(url)
+async fn session(url: &str, protocol: Protocol) -> Session {
+    Client::builder()
+        .url(url)
+        .protocol(protocol)
+        .build()
         .expect("client")
         .authenticate(DB, "demo", "demo")
         .await
@@ -159,8 +165,14 @@ impl Measure {
     }
 }
 
-async fn sdk_load(url: &str, n: usize, chunk: usize, concurrency: usize) -> Measure {
-    let session = session(url).await;
+async fn sdk_load(
+    url: &str,
+    protocol: Protocol,
+    n: usize,
+    chunk: usize,
+    concurrency: usize,
+) -> Measure {
+    let session = session(url, protocol).await;
     // Generated before the clocks start and kept until they stop, as the Python side keeps its
     // list: the figures are the clients' work, not the making or freeing of the input.
     let rows: Vec<Vec<String>> = rows("rs_bench", n).collect();
@@ -193,8 +205,8 @@ struct Lead {
     fax: Option<String>,
 }
 
-async fn sdk_read(url: &str, page: usize) -> Measure {
-    let session = session(url).await;
+async fn sdk_read(url: &str, protocol: Protocol, page: usize) -> Measure {
+    let session = session(url, protocol).await;
     let (wall, cpu) = (Instant::now(), cpu_time());
     let count = taskflow_sdk::stream::search_read(&session, Lead::fields().name.like("Bulk lead "))
         .page_size(page)
@@ -226,7 +238,7 @@ async fn sdk_read(url: &str, page: usize) -> Measure {
     }
 }
 
-fn python(url: &str, mode: &str, n: usize, chunk: usize) -> Measure {
+fn python(url: &str, protocol: Protocol, mode: &str, n: usize, chunk: usize) -> Measure {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/bulk_python.py");
     let out = Command::new("python3")
         .args([
@@ -238,6 +250,7 @@ fn python(url: &str, mode: &str, n: usize, chunk: usize) -> Measure {
             mode,
             &n.to_string(),
             &chunk.to_string(),
+            protocol.name(),
         ])
         .output()
         .expect("python3 runs");
@@ -292,65 +305,90 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(3)
         .max(1);
-    // Rounds alternate the two sides, so a machine whose speed drifts (a shared VM) weighs on
-    // both alike; each figure is the median over the rounds.
-    let mut sdk = (Vec::new(), Vec::new());
-    let mut py = (Vec::new(), Vec::new());
+    let protocols: Vec<Protocol> = match std::env::var("BULK_PROTOCOLS") {
+        Ok(names) => names
+            .split(',')
+            .map(|name| {
+                name.trim()
+                    .parse()
+                    .unwrap_or_else(|e| panic!("BULK_PROTOCOLS: {e}"))
+            })
+            .collect(),
+        Err(_) => Protocol::ALL.to_vec(),
+    };
+    // Rounds alternate the sides, so a machine whose speed drifts (a shared VM) weighs on all
+    // alike; each figure is the median over the rounds.
+    let mut runs: Vec<(Protocol, [Vec<Measure>; 4])> = protocols
+        .iter()
+        .map(|&p| (p, [Vec::new(), Vec::new(), Vec::new(), Vec::new()]))
+        .collect();
     for round in 1..=rounds {
-        // Each side gets a fresh server so both load into the same starting table.
-        let server = start_server(&binary);
-        sdk.0.push(runtime.block_on(sdk_load(
-            &server.url,
-            n,
-            DEFAULT_CHUNK_SIZE,
-            DEFAULT_CONCURRENCY,
-        )));
-        sdk.1
-            .push(runtime.block_on(sdk_read(&server.url, DEFAULT_PAGE_SIZE)));
-        drop(server);
-        let server = start_server(&binary);
-        py.0.push(python(&server.url, "load", n, DEFAULT_CHUNK_SIZE));
-        py.1.push(python(&server.url, "read", n, DEFAULT_PAGE_SIZE));
-        drop(server);
-        for (label, m) in [
-            ("load: taskflow-sdk", &sdk.0),
-            ("load: python xmlrpc.client", &py.0),
-            ("read: taskflow-sdk stream", &sdk.1),
-            ("read: python search_read pages", &py.1),
-        ] {
-            line(&format!("round {round} {label}"), &m[round - 1]);
+        for (protocol, [sdk_loads, sdk_reads, py_loads, py_reads]) in &mut runs {
+            let protocol = *protocol;
+            // Each side gets a fresh server so both load into the same starting table.
+            let server = start_server(&binary);
+            sdk_loads.push(runtime.block_on(sdk_load(
+                &server.url,
+                protocol,
+                n,
+                DEFAULT_CHUNK_SIZE,
+                DEFAULT_CONCURRENCY,
+            )));
+            sdk_reads.push(runtime.block_on(sdk_read(&server.url, protocol, DEFAULT_PAGE_SIZE)));
+            drop(server);
+            let server = start_server(&binary);
+            py_loads.push(python(&server.url, protocol, "load", n, DEFAULT_CHUNK_SIZE));
+            py_reads.push(python(&server.url, protocol, "read", n, DEFAULT_PAGE_SIZE));
+            drop(server);
+            for (label, m) in [
+                ("load: taskflow-sdk", &*sdk_loads),
+                ("load: python stdlib client", &*py_loads),
+                ("read: taskflow-sdk stream", &*sdk_reads),
+                ("read: python search_read pages", &*py_reads),
+            ] {
+                line(&format!("round {round} {protocol} {label}"), &m[round - 1]);
+            }
         }
     }
 
     println!("median of {rounds} rounds:");
-    for (what, ours, theirs) in [("load", &sdk.0, &py.0), ("read", &sdk.1, &py.1)] {
-        let (ours, theirs) = (Measure::median(ours), Measure::median(theirs));
-        line(&format!("{what}: taskflow-sdk"), &ours);
-        line(&format!("{what}: python xmlrpc.client"), &theirs);
-        println!(
-            "{what}: sdk/python  rows/s x{:.2}   CPU per row x{:.1} lower",
-            ours.rate() / theirs.rate(),
-            theirs.cpu_per_row_us() / ours.cpu_per_row_us()
-        );
+    for (protocol, [sdk_loads, sdk_reads, py_loads, py_reads]) in &runs {
+        for (what, ours, theirs) in [("load", sdk_loads, py_loads), ("read", sdk_reads, py_reads)] {
+            let (ours, theirs) = (Measure::median(ours), Measure::median(theirs));
+            line(&format!("{protocol} {what}: taskflow-sdk"), &ours);
+            line(&format!("{protocol} {what}: python stdlib"), &theirs);
+            println!(
+                "{protocol} {what}: sdk/python  rows/s x{:.2}   CPU per row x{:.1} lower",
+                ours.rate() / theirs.rate(),
+                theirs.cpu_per_row_us() / ours.cpu_per_row_us()
+            );
+        }
     }
 
     if std::env::var("BULK_SWEEP").is_ok() {
         for chunk in [500, 1000, 2000, 5000] {
             for concurrency in [1, 2, 4, 8] {
                 let server = start_server(&binary);
-                let m = runtime.block_on(sdk_load(&server.url, n, chunk, concurrency));
+                let m = runtime.block_on(sdk_load(
+                    &server.url,
+                    Protocol::XmlRpc,
+                    n,
+                    chunk,
+                    concurrency,
+                ));
                 line(&format!("sweep load chunk {chunk} x{concurrency}"), &m);
             }
         }
         let server = start_server(&binary);
         runtime.block_on(sdk_load(
             &server.url,
+            Protocol::XmlRpc,
             n,
             DEFAULT_CHUNK_SIZE,
             DEFAULT_CONCURRENCY,
         ));
         for page in [500, 1000, 2000, 5000, 10000] {
-            let m = runtime.block_on(sdk_read(&server.url, page));
+            let m = runtime.block_on(sdk_read(&server.url, Protocol::XmlRpc, page));
             line(&format!("sweep read page {page}"), &m);
         }
     }

@@ -1,10 +1,12 @@
 """Python baseline for the bulk benchmark: the same chunked `load` calls and keyset-paged
 `search_read` pages, made with the standard library's xmlrpc.client (the client the TaskFlow
-document uses). Prints one JSON object with wall and CPU times."""
+document uses), or with the standard library's JSON-RPC equivalent (urllib.request and json, as
+third-party JSON clients do). Prints one JSON object with wall and CPU times."""
 
 import json
 import sys
 import time
+import urllib.request
 import xmlrpc.client
 
 HEADER = ["id", "name", "contact_name", "contact_surname", "phone", "mobile", "fax"]
@@ -23,12 +25,38 @@ def rows(prefix, n):
         ]
 
 
+class JsonRpc:
+    """`service.method(*args)` over POST /jsonrpc, as ServerProxy does over XML-RPC."""
+
+    def __init__(self, url, service):
+        self.url, self.service, self.id = f"{url}/jsonrpc", service, 0
+
+    def __getattr__(self, method):
+        def call(*args):
+            self.id += 1
+            body = json.dumps({
+                "jsonrpc": "2.0", "method": "call", "id": self.id,
+                "params": {"service": self.service, "method": method, "args": list(args)},
+            }).encode()
+            request = urllib.request.Request(
+                self.url, body, {"Content-Type": "application/json"})
+            with urllib.request.urlopen(request) as response:
+                answer = json.loads(response.read())
+            if "error" in answer:
+                raise RuntimeError(answer["error"]["data"]["message"])
+            return answer.get("result")
+        return call
+
+
 def main():
-    url, db, login, password, mode, count, chunk = sys.argv[1:8]
+    url, db, login, password, mode, count, chunk, protocol = sys.argv[1:9]
     count, chunk = int(count), int(chunk)
-    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+    if protocol == "jsonrpc":
+        common, models = JsonRpc(url, "common"), JsonRpc(url, "object")
+    else:
+        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
     uid = common.authenticate(db, login, password, {})
-    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
     # Generated before the clocks start, as on the Rust side: the figures are the clients'.
     data = list(rows("py_bench", count)) if mode == "load" else []
     wall, cpu = time.perf_counter(), time.process_time()
