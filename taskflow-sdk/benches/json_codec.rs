@@ -13,7 +13,9 @@
 //! - `serde_json_typed`: plain `serde_json::from_slice` into the same structs.
 //!
 //! A summary follows, timed in interleaved rounds so that load from other processes hits every
-//! contender alike, with the ratio the issue sets a target for (typed >= 0.7x sonic-rs).
+//! contender alike, with the ratio the issue sets a target for (typed >= 0.7x sonic-rs), and
+//! Python's `json.loads` plus one record object per row on the same bytes
+//! (`python_json_baseline.py`, best of 3).
 //!
 //! Environment: `TASKFLOW_BENCH_RECORDS` (default 50,000), `TASKFLOW_BENCH_ROUNDS` (default 5).
 //! Under `cargo test --benches` the bench only smoke-tests a 200-record payload.
@@ -305,8 +307,56 @@ fn summary(odoo: &[u8], null: &[u8], records: usize) {
     ratio("typed (null) vs sonic-rs (null)", 2, 3, "");
     ratio("typed (null) vs serde_json (null)", 2, 4, "");
     ratio("Value vs sonic-rs typed", 1, 3, "");
+    match python_baseline(odoo) {
+        Ok(py) => {
+            let ours = medians[0];
+            println!(
+                "{:<34} {:>5.2}x CPU, {:>5.2}x wall   (python: {:.3} s CPU, {:.3} s wall)",
+                "typed (false) vs python json.loads",
+                py.cpu / ours.cpu,
+                py.wall / ours.wall,
+                py.cpu,
+                py.wall
+            );
+        }
+        Err(e) => println!("python baseline skipped: {e}"),
+    }
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
         println!("load average after the run: {}", load.trim());
+    }
+}
+
+/// Python's `json.loads` plus building the records, on the bytes `odoo` holds.
+fn python_baseline(odoo: &[u8]) -> Result<Timing, String> {
+    let path = std::env::temp_dir().join(format!("json_codec_{}.json", std::process::id()));
+    std::fs::write(&path, odoo).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benches/python_json_baseline.py"
+    );
+    let output = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&path)
+        .output();
+    let _ = std::fs::remove_file(&path);
+    let output = output.map_err(|e| format!("cannot run python3: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "python3 failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let field = |name: &str| -> Option<f64> {
+        stdout
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))?
+            .parse()
+            .ok()
+    };
+    match (field("seconds"), field("cpu_seconds")) {
+        (Some(wall), Some(cpu)) => Ok(Timing { wall, cpu }),
+        _ => Err(format!("unexpected output: {stdout}")),
     }
 }
 
