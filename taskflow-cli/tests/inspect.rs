@@ -294,7 +294,7 @@ fn the_transport_comes_from_the_flag_or_the_environment_and_is_the_one_spoken() 
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(
         run.stderr
-            .contains(r#"unknown transport "soap": use xmlrpc or jsonrpc"#),
+            .contains(r#"unknown transport "soap": use xmlrpc, jsonrpc, json2 or auto"#),
         "{}",
         run.stderr
     );

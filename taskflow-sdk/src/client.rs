@@ -1,5 +1,5 @@
-//! The client of a server's external API (XML-RPC or JSON-RPC): configuration, `version`,
-//! `authenticate`, and the one `call` every request goes through.
+//! The client of a server's external API (XML-RPC, JSON-RPC or JSON-2): configuration,
+//! `version`, `authenticate`, and the one exchange every request goes through.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,13 +14,22 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+
 use crate::error::{CallInfo, Error, Fault, Result};
+use crate::json2::{self, Answer};
 use crate::jsonrpc;
+use crate::kwargs::{Kwargs, KwargsPayload};
+use crate::origin;
 use crate::protocol::Protocol;
 use crate::secret::Secret;
 use crate::session::Session;
-use crate::transport::{RetryPolicy, Transport, TransportConfig};
-use crate::xmlrpc::{self, DecodeError, DecodeErrorKind, Limits, Response, Value};
+use crate::transport::{Method, Reply, Request, RetryPolicy, Transport, TransportConfig};
+use crate::version::{ServerVersion, WebVersion};
+use crate::xmlrpc::{self, DecodeError, DecodeErrorKind, EncodeError, Limits, Response, Value};
+
+/// JSON-2's database header (odoo-19-json2, index.md "Database selection").
+const DATABASE_HEADER: HeaderName = HeaderName::from_static("x-odoo-database");
 
 /// Default maximum response size: 128 MiB.
 const DEFAULT_MAX_RESPONSE_SIZE: u64 = 128 * 1024 * 1024;
@@ -50,13 +59,22 @@ pub struct Client {
 }
 
 struct ClientInner {
-    transport: Transport,
+    transport: Arc<Transport>,
     protocol: Protocol,
+    /// The server root, for the JSON-2 paths.
+    base: Url,
+    /// The API key of [`ClientBuilder::api_key`], for [`Client::session`].
+    api_key: Option<Secret>,
+    /// The host credentials must not be sent to (plain HTTP, not loopback), unless allowed.
+    insecure_host: Option<String>,
     /// The id of the next JSON-RPC request (the server echoes it; nothing here relies on it).
     next_id: AtomicU64,
     limits: Limits,
     common: Endpoint,
     object: Endpoint,
+    /// JSON-2's `/json/2/` (displayed; each call adds `<model>/<method>`) and `/web/version`.
+    json2: Endpoint,
+    web_version: Endpoint,
     /// The base URL without credentials.
     display: String,
     timeout: Option<Duration>,
@@ -129,9 +147,12 @@ impl Client {
         self.inner.protocol
     }
 
-    /// The `/xmlrpc/2/object` URL without credentials.
+    /// The URL of model calls without credentials (`/xmlrpc/2/object`, `/jsonrpc`, `/json/2/`).
     pub(crate) fn object_display(&self) -> String {
-        self.inner.object.display.clone()
+        match self.inner.protocol {
+            Protocol::Json2 => self.inner.json2.display.clone(),
+            _ => self.inner.object.display.clone(),
+        }
     }
 
     /// The retry policy in force.
@@ -153,9 +174,39 @@ impl Client {
     /// println!("server {} (major {:?})", version.server_version, version.major());
     /// # Ok(()) }
     /// ```
+    ///
+    /// On JSON-2, `GET /web/version` (no credentials), in the same shape.
     pub async fn version(&self) -> Result<ServerVersion> {
+        if self.inner.protocol == Protocol::Json2 {
+            return self.web_version().await.map(ServerVersion::from_web);
+        }
         self.call(Service::Common, None, "version", "version", &(), true)
             .await
+    }
+
+    /// `GET /web/version`: a 404 on servers before 17 (the TaskFlow document's 9.0).
+    async fn web_version(&self) -> Result<WebVersion> {
+        let endpoint = &self.inner.web_version;
+        let request = Request {
+            method: Method::Get,
+            url: &endpoint.url,
+            content_type: "application/json",
+            headers: HeaderMap::new(),
+            json_errors: false,
+        };
+        let call = CallInfo::new(endpoint.display.clone(), None, "version");
+        let limits = &self.inner.limits;
+        self.exchange(
+            &request,
+            call,
+            true,
+            |_| Ok(()),
+            |reply, _| match reply {
+                Reply::Ok(bytes) => jsonrpc::from_slice(bytes, limits).map(Ok),
+                Reply::JsonError { .. } => Ok(Err(Fault::returned_none())),
+            },
+        )
+        .await
     }
 
     /// `common.authenticate(db, login, password, {})`: logs in and returns a [`Session`]
@@ -172,8 +223,15 @@ impl Client {
     /// }
     /// # Ok(()) }
     /// ```
+    ///
+    /// On JSON-2 there is no login: `password` is the user's API key, and the uid is the one
+    /// the server answers for it (`res.users.context_get`); a refused key gives
+    /// [`Error::LoginRefused`] too. [`Client::session`] does the same with the builder's key.
     pub async fn authenticate(&self, db: &str, login: &str, password: &str) -> Result<Session> {
         let password = Secret::new(password);
+        if self.inner.protocol == Protocol::Json2 {
+            return self.key_session(db, login, password).await;
+        }
         // The fourth argument is the user-agent environment; the server only stores it.
         let user_agent_env: BTreeMap<String, Value> = BTreeMap::new();
         let answer: Value = self
@@ -212,6 +270,179 @@ impl Client {
         }
     }
 
+    /// A session on `db` with the API key given to the builder ([`ClientBuilder::json2`] or
+    /// [`ClientBuilder::api_key`]), as the key's user: JSON-2 needs no login.
+    ///
+    /// ```no_run
+    /// # async fn run() -> taskflow_sdk::Result<()> {
+    /// use taskflow_sdk::Client;
+    ///
+    /// let key = std::env::var("TASKFLOW_API_KEY").unwrap_or_default();
+    /// let client = Client::builder().url("https://erp.example.com").json2(key).build()?;
+    /// let session = client.session("erp").await?;
+    /// println!("signed in as uid {}", session.uid());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Over XML-RPC and JSON-RPC a key is a password, and the login is needed: use
+    /// [`Client::authenticate`]`(db, login, key)` there.
+    pub async fn session(&self, db: &str) -> Result<Session> {
+        let Some(key) = self.inner.api_key.clone() else {
+            return Err(Error::builder(
+                "Client::session needs an API key: set ClientBuilder::json2 or ClientBuilder::api_key",
+                None,
+            ));
+        };
+        if self.inner.protocol != Protocol::Json2 {
+            return Err(Error::builder(
+                format!(
+                    "Client::session signs in with the API key alone, which only JSON-2 can do; \
+                     this client speaks {}: call authenticate(db, login, key) instead",
+                    self.inner.protocol
+                ),
+                None,
+            ));
+        }
+        self.key_session(db, "", key).await
+    }
+
+    /// A JSON-2 session for `key`: `res.users.context_get` tells the uid.
+    async fn key_session(&self, db: &str, login: &str, key: Secret) -> Result<Session> {
+        #[derive(serde::Deserialize)]
+        struct UserContext {
+            uid: i64,
+        }
+        let answer: Result<UserContext> = self
+            .call_json2(
+                db,
+                &key,
+                "res.users",
+                "context_get",
+                &(),
+                Kwargs::new().with_session_context(&[]),
+                true,
+            )
+            .await;
+        match answer {
+            Ok(context) => Ok(Session::new(
+                self.clone(),
+                db.to_owned(),
+                context.uid,
+                login.to_owned(),
+                key,
+            )),
+            Err(e)
+                if e.fault()
+                    .is_some_and(|f| f.code() == &xmlrpc::FaultCode::Int(401)) =>
+            {
+                Err(Error::LoginRefused {
+                    db: db.to_owned(),
+                    login: login.to_owned(),
+                    endpoint: self.inner.json2.display.clone(),
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A copy of this client speaking `protocol`, sharing its connections and bound.
+    fn with_protocol(&self, protocol: Protocol) -> Result<Client> {
+        let inner = &*self.inner;
+        let (common, object) = rpc_endpoints(&inner.base, protocol)?;
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                transport: Arc::clone(&inner.transport),
+                protocol,
+                base: inner.base.clone(),
+                api_key: inner.api_key.clone(),
+                insecure_host: inner.insecure_host.clone(),
+                next_id: AtomicU64::new(1),
+                limits: inner.limits,
+                common,
+                object,
+                json2: endpoint(&inner.base, "json/2/")?,
+                web_version: endpoint(&inner.base, "web/version")?,
+                display: inner.display.clone(),
+                timeout: inner.timeout,
+                body_hint: AtomicUsize::new(BODY_HINT.0),
+            }),
+        })
+    }
+
+    /// Refuses to send credentials over plain HTTP to a host that is not loopback.
+    fn check_secure(&self, call: &CallInfo) -> Result<()> {
+        match &self.inner.insecure_host {
+            Some(host) => Err(Error::Insecure {
+                host: host.clone(),
+                call: call.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Calls `model.method` over JSON-2 with `key` on `db` (no header when empty): the
+    /// positional `args` named from the signature table, `kwargs` beside them.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn call_json2<A, R>(
+        &self,
+        db: &str,
+        key: &Secret,
+        model: &str,
+        method: &str,
+        args: &A,
+        kwargs: KwargsPayload<'_>,
+        idempotent: bool,
+    ) -> Result<R>
+    where
+        A: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let call = CallInfo::new(self.inner.json2.display.clone(), Some(model), method);
+        self.check_secure(&call)?;
+        let encode_error = |message: &str| Error::Encode {
+            source: EncodeError::new(message),
+            call: call.clone(),
+        };
+        let url = self
+            .inner
+            .json2
+            .url
+            .join(&format!("{model}/{method}"))
+            .map_err(|_| encode_error("the model and method do not make a URL path"))?;
+        let mut headers = HeaderMap::new();
+        let mut bearer = HeaderValue::try_from(format!("bearer {}", key.expose()))
+            .map_err(|_| encode_error("the API key has characters an HTTP header cannot carry"))?;
+        bearer.set_sensitive(true);
+        headers.insert(AUTHORIZATION, bearer);
+        if !db.is_empty() {
+            let db = HeaderValue::try_from(db).map_err(|_| {
+                encode_error("the database name has characters an HTTP header cannot carry")
+            })?;
+            headers.insert(DATABASE_HEADER, db);
+        }
+        let request = Request {
+            method: Method::Post,
+            url: &url,
+            content_type: "application/json",
+            headers,
+            json_errors: true,
+        };
+        let answer = if method == "create" && json2::first_is_map(args) {
+            Answer::Single
+        } else {
+            Answer::Bare
+        };
+        let limits = &self.inner.limits;
+        self.exchange(
+            &request,
+            call.clone(),
+            idempotent,
+            |body| json2::encode_call_into(body, method, args, kwargs),
+            |reply, _| json2::decode(reply, limits, answer),
+        )
+        .await
+    }
+
     /// Sends one call and decodes its result straight into `R`, in a tracing span with the
     /// endpoint, model, method, sizes, attempts, duration and outcome (never the arguments).
     pub(crate) async fn call<P, R>(
@@ -231,11 +462,56 @@ impl Client {
             Service::Common => &self.inner.common,
             Service::Object => &self.inner.object,
         };
+        let call = CallInfo::new(endpoint.display.clone(), model, method);
+        if !matches!(service, Service::Common) || method != "version" {
+            self.check_secure(&call)?;
+        }
+        let protocol = self.inner.protocol;
+        let request = Request {
+            method: Method::Post,
+            url: &endpoint.url,
+            content_type: content_type(protocol),
+            headers: HeaderMap::new(),
+            json_errors: false,
+        };
+        let encode = |body: &mut Vec<u8>| match protocol {
+            Protocol::XmlRpc => xmlrpc::encode_call_into(body, xml_method, params),
+            Protocol::JsonRpc => {
+                let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+                jsonrpc::encode_call_into(body, id, service.name(), xml_method, params)
+            }
+            Protocol::Json2 | Protocol::Auto => Err(EncodeError::new(format!(
+                "{protocol} has no {} service",
+                service.name()
+            ))),
+        };
+        let limits = &self.inner.limits;
+        self.exchange(&request, call, idempotent, encode, |reply, _| match reply {
+            Reply::Ok(bytes) => decode_rpc(protocol, bytes, limits),
+            Reply::JsonError { .. } => Ok(Err(Fault::returned_none())),
+        })
+        .await
+    }
+
+    /// Encodes, sends and decodes one request, with retries per the policy, in a tracing span
+    /// with the endpoint, model, method, sizes, attempts, duration and outcome (never the
+    /// arguments). `decode` gives the result, the call's fault, or what could not be decoded.
+    async fn exchange<R>(
+        &self,
+        request: &Request<'_>,
+        call: CallInfo,
+        idempotent: bool,
+        encode: impl FnOnce(&mut Vec<u8>) -> std::result::Result<(), EncodeError>,
+        decode: impl Fn(
+            &Reply,
+            &CallInfo,
+        ) -> std::result::Result<std::result::Result<R, Fault>, DecodeError>,
+    ) -> Result<R> {
         let span = tracing::debug_span!(
             "taskflow.call",
-            endpoint = %endpoint.display,
-            model = model.unwrap_or(""),
-            method,
+            endpoint = %call.endpoint(),
+            model = call.model().unwrap_or(""),
+            method = call.method(),
             request_bytes = Empty,
             response_bytes = Empty,
             attempts = Empty,
@@ -243,7 +519,6 @@ impl Client {
             duration_ms = Empty,
             outcome = Empty,
         );
-        let call = CallInfo::new(endpoint.display.clone(), model, method);
         let started = Instant::now();
         let result = async {
             let hint = &self.inner.body_hint;
@@ -251,14 +526,7 @@ impl Client {
                 .inner
                 .transport
                 .body_buffer(hint.load(Ordering::Relaxed).clamp(BODY_HINT.0, BODY_HINT.1));
-            match self.inner.protocol {
-                Protocol::XmlRpc => xmlrpc::encode_call_into(&mut body, xml_method, params),
-                Protocol::JsonRpc => {
-                    let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-                    jsonrpc::encode_call_into(&mut body, id, service.name(), xml_method, params)
-                }
-            }
-            .map_err(|source| Error::Encode {
+            encode(&mut body).map_err(|source| Error::Encode {
                 source,
                 call: call.clone(),
             })?;
@@ -275,18 +543,22 @@ impl Client {
             let mut retry = 0;
             loop {
                 let result = match transport
-                    .send(
-                        &endpoint.url,
-                        content_type(self.inner.protocol),
-                        body.clone(),
-                        &call,
-                        &mut queued,
-                    )
+                    .send(request, body.clone(), &call, &mut queued)
                     .await
                 {
-                    Ok(bytes) => {
-                        span.record("response_bytes", bytes.len());
-                        self.decode::<R>(&bytes, &call)
+                    Ok(reply) => {
+                        let len = match &reply {
+                            Reply::Ok(bytes) | Reply::JsonError { body: bytes, .. } => bytes.len(),
+                        };
+                        span.record("response_bytes", len);
+                        match decode(&reply, &call) {
+                            Ok(Ok(value)) => Ok(value),
+                            Ok(Err(fault)) => Err(Error::from_fault(fault, call.clone())),
+                            Err(source) => Err(Error::Decode {
+                                source,
+                                call: call.clone(),
+                            }),
+                        }
                     }
                     Err(e) => Err(e),
                 };
@@ -330,32 +602,22 @@ impl Client {
     }
 }
 
-impl Client {
-    /// A response body as the call's result, or its fault as an error.
-    fn decode<R: DeserializeOwned>(&self, bytes: &[u8], call: &CallInfo) -> Result<R> {
-        let decoded = match self.inner.protocol {
-            Protocol::XmlRpc => {
-                xmlrpc::decode_response::<R>(bytes, &self.inner.limits).map(|r| match r {
-                    Response::Success(value) => Ok(value),
-                    Response::Fault(raw) => Err(Fault::from_raw(raw)),
-                })
-            }
-            Protocol::JsonRpc => {
-                jsonrpc::decode_response::<R>(bytes, &self.inner.limits).map(|r| match r {
-                    jsonrpc::Response::Success(value) => Ok(value),
-                    jsonrpc::Response::NoResult => Err(Fault::returned_none()),
-                    jsonrpc::Response::Fault(fault) => Err(fault),
-                })
-            }
-        };
-        match decoded {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(fault)) => Err(Error::from_fault(fault, call.clone())),
-            Err(source) => Err(Error::Decode {
-                source,
-                call: call.clone(),
-            }),
-        }
+/// An XML-RPC or JSON-RPC response body as the call's result, or its fault.
+fn decode_rpc<R: DeserializeOwned>(
+    protocol: Protocol,
+    bytes: &[u8],
+    limits: &Limits,
+) -> std::result::Result<std::result::Result<R, Fault>, DecodeError> {
+    match protocol {
+        Protocol::JsonRpc => jsonrpc::decode_response::<R>(bytes, limits).map(|r| match r {
+            jsonrpc::Response::Success(value) => Ok(value),
+            jsonrpc::Response::NoResult => Err(Fault::returned_none()),
+            jsonrpc::Response::Fault(fault) => Err(fault),
+        }),
+        _ => xmlrpc::decode_response::<R>(bytes, limits).map(|r| match r {
+            Response::Success(value) => Ok(value),
+            Response::Fault(raw) => Err(Fault::from_raw(raw)),
+        }),
     }
 }
 
@@ -364,7 +626,7 @@ impl Client {
 fn content_type(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::XmlRpc => "text/xml",
-        Protocol::JsonRpc => "application/json",
+        _ => "application/json",
     }
 }
 
@@ -387,55 +649,10 @@ fn outcome<R>(result: &Result<R>) -> &'static str {
             Error::ResponseTooLarge { .. } => "too_large",
             Error::Decode { .. } => "decode",
             Error::Encode { .. } => "encode",
+            Error::Redirect { .. } => "redirect",
+            Error::Insecure { .. } => "insecure",
             _ => "error",
         },
-    }
-}
-
-/// What `common.version()` answers.
-///
-/// Tolerant of missing members and of extra or missing trailing items in
-/// `server_version_info`, whose first item is `17` on a release and `"saas~17"` on SaaS builds.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ServerVersion {
-    /// Like `17.0-20240709`.
-    pub server_version: String,
-    /// Like `[17, 0, 0, "final", 0, ""]`.
-    pub server_version_info: Vec<Value>,
-    /// Like `17.0`.
-    pub server_serie: String,
-    /// The XML-RPC protocol version (1).
-    pub protocol_version: i64,
-}
-
-impl ServerVersion {
-    /// The major version (`17`), from `server_version_info` or else `server_serie`.
-    pub fn major(&self) -> Option<u32> {
-        self.info_number(0).or_else(|| {
-            let serie = self.server_serie.trim_start_matches("saas~");
-            serie.split('.').next()?.parse().ok()
-        })
-    }
-
-    /// The minor version (`0`), from `server_version_info` or else `server_serie`.
-    pub fn minor(&self) -> Option<u32> {
-        self.info_number(1)
-            .or_else(|| self.server_serie.split('.').nth(1)?.parse().ok())
-    }
-
-    /// The release level (`final`, `alpha`...), when the server tells it.
-    pub fn release_level(&self) -> Option<&str> {
-        self.server_version_info.get(3)?.as_str()
-    }
-
-    fn info_number(&self, index: usize) -> Option<u32> {
-        match self.server_version_info.get(index)? {
-            Value::Int(i) => u32::try_from(*i).ok(),
-            Value::String(s) => s.trim_start_matches("saas~").parse().ok(),
-            _ => None,
-        }
     }
 }
 
@@ -474,6 +691,9 @@ pub struct ClientBuilder {
     built_in_roots: bool,
     no_proxy: bool,
     protocol: Protocol,
+    api_key: Option<Secret>,
+    allow_insecure_http: bool,
+    resolve: Vec<(String, std::net::SocketAddr)>,
 }
 
 impl Default for ClientBuilder {
@@ -493,6 +713,9 @@ impl Default for ClientBuilder {
             built_in_roots: true,
             no_proxy: false,
             protocol: Protocol::default(),
+            api_key: None,
+            allow_insecure_http: false,
+            resolve: Vec::new(),
         }
     }
 }
@@ -507,6 +730,8 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_size", &self.max_response_size)
             .field("retry", &self.retry)
             .field("max_in_flight", &self.max_in_flight)
+            .field("api_key", &self.api_key)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish_non_exhaustive()
     }
 }
@@ -534,6 +759,89 @@ impl ClientBuilder {
     pub fn protocol(mut self, protocol: Protocol) -> Self {
         self.protocol = protocol;
         self
+    }
+
+    /// Speaks JSON-2 (servers 19 and newer) with `api_key`, the user's API key: every call
+    /// sends it as `Authorization: bearer <key>`, and [`Client::session`] signs in with it
+    /// alone. The one line that moves an application from XML-RPC to JSON-2.
+    ///
+    /// ```no_run
+    /// # async fn run() -> taskflow_sdk::Result<()> {
+    /// use taskflow_sdk::Client;
+    ///
+    /// let client = Client::builder()
+    ///     .url("https://erp.example.com")
+    ///     .json2(std::env::var("TASKFLOW_API_KEY").unwrap_or_default())
+    ///     .build()?;
+    /// let session = client.session("erp").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn json2(mut self, api_key: impl Into<Secret>) -> Self {
+        self.protocol = Protocol::Json2;
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// The user's API key, for [`Client::session`] on JSON-2 and for
+    /// [`Protocol::Auto`](crate::Protocol::Auto), which picks JSON-2 when the server is 19 or
+    /// newer. Over XML-RPC and JSON-RPC a key is the password of
+    /// [`Client::authenticate`] (servers since 14 accept it there).
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Allows sending credentials over plain `http://` to a host that is not loopback
+    /// (default false: such calls fail with [`Error::Insecure`] before anything is sent).
+    /// `localhost`, 127.0.0.0/8 and `::1` are always allowed.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Connects to `addr` for `host` instead of resolving it (reqwest's `resolve`): a server
+    /// behind a name that DNS does not know yet, or a test.
+    pub fn resolve(mut self, host: &str, addr: std::net::SocketAddr) -> Self {
+        self.resolve.push((host.to_owned(), addr));
+        self
+    }
+
+    /// Builds the client, then resolves [`Protocol::Auto`](crate::Protocol::Auto) by asking
+    /// the server its version (`GET /web/version`): JSON-2 when an API key is set and the
+    /// server is 19 or newer, JSON-RPC otherwise (the key, if any, is then the password of
+    /// [`Client::authenticate`], which needs the login). Any other protocol is built as is.
+    ///
+    /// ```no_run
+    /// # async fn run() -> taskflow_sdk::Result<()> {
+    /// use taskflow_sdk::{Client, Protocol};
+    ///
+    /// let client = Client::builder()
+    ///     .url("https://erp.example.com")
+    ///     .protocol(Protocol::Auto)
+    ///     .api_key("0123456789abcdef")
+    ///     .connect()
+    ///     .await?;
+    /// println!("speaking {}", client.protocol());
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(self) -> Result<Client> {
+        let client = self.build_any()?;
+        if client.inner.protocol != Protocol::Auto {
+            return Ok(client);
+        }
+        let protocol = if client.inner.api_key.is_none() {
+            Protocol::JsonRpc
+        } else {
+            match client.web_version().await.map(ServerVersion::from_web) {
+                Ok(version) if version.major().is_some_and(|m| m >= 19) => Protocol::Json2,
+                Ok(_) => Protocol::JsonRpc,
+                // Servers before 17 have no /web/version.
+                Err(Error::Status { status: 404, .. }) => Protocol::JsonRpc,
+                Err(e) => return Err(e),
+            }
+        };
+        tracing::debug!(%protocol, "transport chosen");
+        client.with_protocol(protocol)
     }
 
     /// Time limit of a whole call: connecting, sending, and reading the response (default
@@ -646,7 +954,25 @@ impl ClientBuilder {
     }
 
     /// Builds the client, reporting the first configuration error.
+    /// [`Protocol::Auto`](crate::Protocol::Auto) needs [`ClientBuilder::connect`] instead.
     pub fn build(self) -> Result<Client> {
+        if self.protocol == Protocol::Auto {
+            return Err(Error::builder(
+                "Protocol::Auto asks the server its version first: build with \
+                 ClientBuilder::connect().await",
+                None,
+            ));
+        }
+        self.build_any()
+    }
+
+    fn build_any(self) -> Result<Client> {
+        if self.protocol == Protocol::Json2 && self.api_key.is_none() {
+            return Err(Error::builder(
+                "JSON-2 authenticates with an API key: use ClientBuilder::json2(key)",
+                None,
+            ));
+        }
         if self.max_in_flight == 0 {
             return Err(Error::builder(
                 "max_in_flight is 0: allow at least one request in flight",
@@ -684,26 +1010,19 @@ impl ClientBuilder {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
-        let endpoint = |path: &str| -> Result<Endpoint> {
-            let url = base.join(path).map_err(|e| {
-                Error::builder(format!("cannot build the {path} URL"), Some(Box::new(e)))
-            })?;
-            Ok(Endpoint {
-                display: redact_url(url.as_str()),
-                url,
-            })
-        };
-        let (common, object) = match self.protocol {
-            Protocol::XmlRpc => (endpoint("xmlrpc/2/common")?, endpoint("xmlrpc/2/object")?),
-            Protocol::JsonRpc => (endpoint("jsonrpc")?, endpoint("jsonrpc")?),
-        };
+        let (common, object) = rpc_endpoints(&base, self.protocol)?;
+        let insecure_host = origin::insecure_host(&base).filter(|_| !self.allow_insecure_http);
 
         let mut http = reqwest::Client::builder()
             .use_rustls_tls()
             .tls_built_in_root_certs(self.built_in_roots)
             .user_agent(self.user_agent)
             .tcp_nodelay(true)
+            .redirect(origin::redirect_policy())
             .pool_idle_timeout(self.pool_idle_timeout);
+        for (host, addr) in &self.resolve {
+            http = http.resolve(host, *addr);
+        }
         for certs in self.root_certificates {
             for cert in certs? {
                 http = http.add_root_certificate(cert);
@@ -730,25 +1049,52 @@ impl ClientBuilder {
             .max_size(usize::try_from(self.max_response_size).unwrap_or(usize::MAX));
         Ok(Client {
             inner: Arc::new(ClientInner {
-                transport: Transport::new(
+                transport: Arc::new(Transport::new(
                     http,
                     TransportConfig {
                         max_response_size: self.max_response_size,
                         retry: self.retry,
                         max_in_flight: self.max_in_flight,
                     },
-                ),
+                )),
                 protocol: self.protocol,
+                json2: endpoint(&base, "json/2/")?,
+                web_version: endpoint(&base, "web/version")?,
+                api_key: self.api_key,
+                insecure_host,
                 next_id: AtomicU64::new(1),
                 limits,
                 common,
                 object,
                 display: redact_url(base.as_str()),
+                base,
                 timeout: self.timeout,
                 body_hint: AtomicUsize::new(BODY_HINT.0),
             }),
         })
     }
+}
+
+/// `path` under the server root.
+fn endpoint(base: &Url, path: &str) -> Result<Endpoint> {
+    let url = base
+        .join(path)
+        .map_err(|e| Error::builder(format!("cannot build the {path} URL"), Some(Box::new(e))))?;
+    Ok(Endpoint {
+        display: redact_url(url.as_str()),
+        url,
+    })
+}
+
+/// The `common` and `object` endpoints of XML-RPC and JSON-RPC (JSON-2 uses neither).
+fn rpc_endpoints(base: &Url, protocol: Protocol) -> Result<(Endpoint, Endpoint)> {
+    Ok(match protocol {
+        Protocol::XmlRpc => (
+            endpoint(base, "xmlrpc/2/common")?,
+            endpoint(base, "xmlrpc/2/object")?,
+        ),
+        _ => (endpoint(base, "jsonrpc")?, endpoint(base, "jsonrpc")?),
+    })
 }
 
 /// The URL without user name and password, for messages and logs.
@@ -843,22 +1189,5 @@ mod tests {
     fn client_is_send_sync_and_cheap_to_clone() {
         fn check<T: Send + Sync + Clone + 'static>() {}
         check::<Client>();
-    }
-
-    #[test]
-    fn server_version_tolerates_saas_and_short_info() {
-        let v = ServerVersion {
-            server_version_info: vec![Value::from("saas~17"), Value::Int(2)],
-            ..ServerVersion::default()
-        };
-        assert_eq!(
-            (v.major(), v.minor(), v.release_level()),
-            (Some(17), Some(2), None)
-        );
-        let v = ServerVersion {
-            server_serie: "16.0".into(),
-            ..ServerVersion::default()
-        };
-        assert_eq!((v.major(), v.minor()), (Some(16), Some(0)));
     }
 }

@@ -238,6 +238,31 @@ impl Fault {
         }
     }
 
+    /// A fault a protocol module classified itself (JSON-2's error bodies).
+    pub(crate) fn classified(
+        kind: FaultKind,
+        code: i64,
+        exception: Option<String>,
+        message: String,
+        traceback: Option<String>,
+    ) -> Fault {
+        Fault {
+            kind,
+            code: FaultCode::Int(code),
+            exception,
+            message,
+            traceback,
+        }
+    }
+
+    /// The exception's qualified name as the faults of every protocol show it: without
+    /// `builtins.` and `odoo.exceptions.` (`ValueError`, `MissingError`).
+    pub(crate) fn short_exception(name: &str) -> &str {
+        name.strip_prefix("builtins.")
+            .or_else(|| name.strip_prefix("odoo.exceptions."))
+            .unwrap_or(name)
+    }
+
     /// Classifies a JSON-RPC error object (`{"code": 200, "message": "Odoo Server Error",
     /// "data": {"name": ..., "message": ..., "debug": ...}}`) by the exception's qualified
     /// `name`. `message` is `data.message` (else the error's own message) and `debug` the
@@ -250,11 +275,7 @@ impl Fault {
         message: String,
         debug: Option<String>,
     ) -> Fault {
-        let short = name.map(|name| {
-            name.strip_prefix("builtins.")
-                .or_else(|| name.strip_prefix("odoo.exceptions."))
-                .unwrap_or(name)
-        });
+        let short = name.map(Fault::short_exception);
         let kind = match name {
             Some("odoo.exceptions.AccessError") => FaultKind::AccessError,
             Some("odoo.exceptions.AccessDenied") => FaultKind::AccessDenied,
@@ -574,6 +595,33 @@ pub enum Error {
         /// The call that failed.
         call: CallInfo,
     },
+    /// The server redirected the call to another origin (scheme, host or port), where the
+    /// client does not send credentials.
+    #[non_exhaustive]
+    #[error(
+        "{call} failed: the server redirected it to another origin (scheme, host or port), \
+         where credentials are never sent; configure the URL it redirects to instead"
+    )]
+    Redirect {
+        /// The call that failed.
+        call: CallInfo,
+        /// The redirect, with its target (without credentials or query).
+        #[source]
+        source: BoxError,
+    },
+    /// A call with credentials would go over plain HTTP to a host that is not loopback.
+    #[non_exhaustive]
+    #[error(
+        "{call} refused: it would send credentials over plain HTTP to {host}, which is not \
+         loopback; use https://, or allow it with ClientBuilder::allow_insecure_http(true) \
+         (TASKFLOW_ALLOW_INSECURE_HTTP=1 for the examples and tests)"
+    )]
+    Insecure {
+        /// The host the URL names.
+        host: String,
+        /// The call that was not sent.
+        call: CallInfo,
+    },
     /// The arguments could not be written as XML-RPC.
     #[non_exhaustive]
     #[error("{call} failed: could not encode the arguments")]
@@ -596,7 +644,8 @@ fn status_detail(status: u16, excerpt: &str) -> impl fmt::Display + '_ {
             }
             match self.0 {
                 404 | 405 => f.write_str(
-                    "; the URL may not point at the server root (it must serve /xmlrpc/2/)",
+                    "; the URL may not point at the server root (it must serve /xmlrpc/2/, /jsonrpc, \
+                     or /json/2/ on 19 and newer)",
                 ),
                 502..=504 => f.write_str(
                     "; the server or a proxy in front of it is unavailable, try again later",
@@ -650,6 +699,10 @@ pub enum ErrorKind {
     Decode,
     /// [`Error::Encode`]: the arguments could not be encoded.
     Encode,
+    /// [`Error::Redirect`]: a redirect to another origin was not followed.
+    Redirect,
+    /// [`Error::Insecure`]: credentials were not sent over plain HTTP.
+    Insecure,
 }
 
 impl fmt::Display for ErrorKind {
@@ -665,6 +718,8 @@ impl fmt::Display for ErrorKind {
             ErrorKind::ResponseTooLarge => "response too large",
             ErrorKind::Decode => "decode error",
             ErrorKind::Encode => "encode error",
+            ErrorKind::Redirect => "redirect to another origin",
+            ErrorKind::Insecure => "insecure transport",
         })
     }
 }
@@ -710,6 +765,8 @@ impl Error {
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::Encode { .. } => ErrorKind::Encode,
+            Error::Redirect { .. } => ErrorKind::Redirect,
+            Error::Insecure { .. } => ErrorKind::Insecure,
         }
     }
 
@@ -736,7 +793,9 @@ impl Error {
             | Error::Transport { call, .. }
             | Error::ResponseTooLarge { call, .. }
             | Error::Decode { call, .. }
-            | Error::Encode { call, .. } => Some(call),
+            | Error::Encode { call, .. }
+            | Error::Redirect { call, .. }
+            | Error::Insecure { call, .. } => Some(call),
             Error::Builder { .. } | Error::LoginRefused { .. } => None,
         }
     }

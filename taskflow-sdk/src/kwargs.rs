@@ -160,15 +160,24 @@ pub(crate) struct KwargsPayload<'a> {
     session_context: &'a [(String, Value)],
 }
 
-impl Serialize for KwargsPayload<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let has_context = !self.kwargs.context.is_empty() || !self.session_context.is_empty();
-        let mut map =
-            serializer.serialize_map(Some(self.kwargs.entries.len() + usize::from(has_context)))?;
+impl KwargsPayload<'_> {
+    /// Whether the call's kwargs set `key` (`context` included, when there is one).
+    pub(crate) fn has_key(&self, key: &str) -> bool {
+        self.kwargs.entries.iter().any(|(k, _)| k == key)
+            || (key == "context" && self.has_context())
+    }
+
+    fn has_context(&self) -> bool {
+        !self.kwargs.context.is_empty() || !self.session_context.is_empty()
+    }
+
+    /// Writes the entries, then the merged `context` if any, into a map being serialized (the
+    /// `kwargs` struct, or a JSON-2 body after its named positional arguments).
+    pub(crate) fn write_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         for (key, value) in &self.kwargs.entries {
             map.serialize_entry(key, value)?;
         }
-        if has_context {
+        if self.has_context() {
             map.serialize_entry(
                 "context",
                 &MergedContext {
@@ -177,6 +186,16 @@ impl Serialize for KwargsPayload<'_> {
                 },
             )?;
         }
+        Ok(())
+    }
+}
+
+impl Serialize for KwargsPayload<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(
+            self.kwargs.entries.len() + usize::from(self.has_context()),
+        ))?;
+        self.write_entries(&mut map)?;
         map.end()
     }
 }

@@ -67,6 +67,7 @@
 
 pub mod domain;
 pub mod fields;
+pub mod json2;
 pub mod jsonrpc;
 pub mod load;
 pub mod model;
@@ -82,18 +83,21 @@ pub mod __private;
 mod client;
 mod error;
 mod kwargs;
+mod origin;
 mod protocol;
 mod secret;
 mod session;
 mod values;
+mod version;
 
-pub use client::{Client, ClientBuilder, ServerVersion};
+pub use client::{Client, ClientBuilder};
 pub use error::{CallInfo, Error, ErrorKind, Fault, FaultKind, Result, RetryCause};
 pub use kwargs::Kwargs;
 pub use protocol::{Protocol, UnknownProtocol};
 pub use secret::Secret;
 pub use session::Session;
 pub use transport::RetryPolicy;
+pub use version::ServerVersion;
 
 pub use domain::Domain;
 pub use fields::{Binary, Command, Date, DateTime, Id, Many2many, Many2one, One2many};

@@ -10,6 +10,7 @@ use serde::ser::{SerializeSeq, Serializer};
 use crate::client::{Client, Service};
 use crate::error::{CallInfo, Error, Result};
 use crate::kwargs::Kwargs;
+use crate::protocol::Protocol;
 use crate::secret::Secret;
 use crate::xmlrpc::{EncodeError, Value, to_value};
 
@@ -176,7 +177,8 @@ impl Session {
     ///
     /// `args` are the positional arguments: a tuple or a `Vec` (`()` for none), written
     /// directly as XML-RPC without an intermediate value. The session's context is merged
-    /// under `kwargs`' own. Read-only methods (see [`RetryPolicy`](crate::RetryPolicy)) are
+    /// under `kwargs`' own. On JSON-2, where every argument is named, each positional argument
+    /// takes its name from [one table](crate::json2) of the ORM's signatures. Read-only methods (see [`RetryPolicy`](crate::RetryPolicy)) are
     /// retried on transient failures; others are sent once.
     ///
     /// ```no_run
@@ -206,6 +208,21 @@ impl Session {
                 call: CallInfo::new(inner.client.object_display(), Some(model), method),
             });
         }
+        let idempotent = inner.client.retry_policy().is_idempotent(method);
+        if inner.client.protocol() == Protocol::Json2 {
+            return inner
+                .client
+                .call_json2(
+                    &inner.db,
+                    &inner.password,
+                    model,
+                    method,
+                    &args,
+                    kwargs.with_session_context(&inner.context),
+                    idempotent,
+                )
+                .await;
+        }
         let params = (
             inner.db.as_str(),
             inner.uid,
@@ -215,7 +232,6 @@ impl Session {
             ArgsList(&args),
             kwargs.with_session_context(&inner.context),
         );
-        let idempotent = inner.client.retry_policy().is_idempotent(method);
         inner
             .client
             .call(

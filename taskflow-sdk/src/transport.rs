@@ -1,4 +1,4 @@
-//! HTTP transport: POSTs XML-RPC or JSON-RPC bodies over a pooled reqwest client, bounds the requests a client
+//! HTTP transport: sends XML-RPC, JSON-RPC or JSON-2 requests over a pooled reqwest client, bounds the requests a client
 //! has in flight, enforces the maximum response size while the body streams in, and decides which
 //! failed calls are sent again.
 //!
@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::Url;
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 use tracing::Span;
 
@@ -178,7 +178,7 @@ pub(crate) struct TransportConfig {
     pub(crate) max_in_flight: usize,
 }
 
-/// POSTs XML-RPC bodies.
+/// Sends the protocols' requests over one pooled HTTP client.
 #[derive(Debug)]
 pub(crate) struct Transport {
     http: reqwest::Client,
@@ -257,21 +257,20 @@ impl Transport {
         self.max_in_flight
     }
 
-    /// Sends `body` to `url` once, within the in-flight bound, and returns the response body.
+    /// Sends `request` once, within the in-flight bound, and returns the response body.
     /// Adds the time spent waiting for the bound to `queued`.
     pub(crate) async fn send(
         &self,
-        url: &Url,
-        content_type: &'static str,
+        request: &Request<'_>,
         body: Bytes,
         call: &CallInfo,
         queued: &mut Duration,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<Reply> {
         let waiting = Instant::now();
         // The semaphore is never closed, so acquiring only waits.
         let _permit = self.in_flight.acquire().await.ok();
         *queued += waiting.elapsed();
-        self.attempt(url, content_type, body, call).await
+        self.attempt(request, body, call).await
     }
 
     /// Keeps a body whose call is over for the next requests to encode into.
@@ -285,23 +284,29 @@ impl Transport {
         span.record("queued_ms", queued.as_secs_f64() * 1000.0);
     }
 
-    async fn attempt(
-        &self,
-        url: &Url,
-        content_type: &'static str,
-        body: Bytes,
-        call: &CallInfo,
-    ) -> Result<Vec<u8>> {
-        let mut response = self
-            .http
-            .post(url.clone())
-            .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
-            .body(body)
+    async fn attempt(&self, request: &Request<'_>, body: Bytes, call: &CallInfo) -> Result<Reply> {
+        let builder = match request.method {
+            Method::Get => self.http.get(request.url.clone()),
+            Method::Post => self
+                .http
+                .post(request.url.clone())
+                .header(CONTENT_TYPE, HeaderValue::from_static(request.content_type))
+                .body(body),
+        };
+        let mut response = builder
+            .headers(request.headers.clone())
             .send()
             .await
             .map_err(|e| classify(e, call))?;
         let status = response.status();
-        if status != reqwest::StatusCode::OK {
+        let json_error = request.json_errors
+            && status != reqwest::StatusCode::OK
+            && response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/json"));
+        if status != reqwest::StatusCode::OK && !json_error {
             let mut page = Vec::new();
             // The page is only for the message: read a little, ignore a body that breaks off.
             while page.len() < EXCERPT_BYTES {
@@ -336,15 +341,57 @@ impl Transport {
             }
             buf.extend_from_slice(&chunk);
         }
-        Ok(buf)
+        Ok(if json_error {
+            Reply::JsonError {
+                status: status.as_u16(),
+                body: buf,
+            }
+        } else {
+            Reply::Ok(buf)
+        })
     }
+}
+
+/// The HTTP method of a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+}
+
+/// Where and how one request goes: the protocol's part of the exchange, which the transport
+/// does not interpret.
+#[derive(Debug)]
+pub(crate) struct Request<'a> {
+    pub(crate) method: Method,
+    pub(crate) url: &'a Url,
+    pub(crate) content_type: &'static str,
+    /// Extra headers (JSON-2's `Authorization`, marked sensitive, and `X-Odoo-Database`).
+    pub(crate) headers: HeaderMap,
+    /// Whether a status other than 200 with a JSON body is the protocol's error answer (JSON-2)
+    /// rather than a transport error.
+    pub(crate) json_errors: bool,
+}
+
+/// A response the protocol decodes.
+#[derive(Debug)]
+pub(crate) enum Reply {
+    /// HTTP 200 and its body.
+    Ok(Vec<u8>),
+    /// Another status with a JSON body, when the request asked for them ([`Request::json_errors`]).
+    JsonError { status: u16, body: Vec<u8> },
 }
 
 /// Sorts a reqwest error into timeout, connect, or broken exchange. The URL is dropped from
 /// the error: it may carry credentials.
 fn classify(e: reqwest::Error, call: &CallInfo) -> Error {
     let call = call.clone();
-    if e.is_timeout() {
+    if e.is_redirect() {
+        Error::Redirect {
+            call,
+            source: Box::new(e.without_url()),
+        }
+    } else if e.is_timeout() {
         Error::Timeout {
             call,
             source: Box::new(e.without_url()),

@@ -38,6 +38,7 @@ use serde::de::{Deserialize, DeserializeOwned};
 use crate::error::Fault;
 use crate::xmlrpc::{DecodeError, EncodeError, Limits};
 
+pub(crate) use ser::encode_value_into;
 pub use ser::{encode_call, encode_call_into};
 
 /// A decoded JSON-RPC response.

@@ -57,6 +57,16 @@ pub fn encode_call_into<A: Serialize + ?Sized>(
     request.serialize(&mut json).map_err(|e| encode_error(&e))
 }
 
+/// Writes any value as JSON with the request envelope's rules (bytes as base64), appending to
+/// `out`: the body of a JSON-2 call.
+pub(crate) fn encode_value_into<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+) -> Result<(), EncodeError> {
+    let mut json = serde_json::Serializer::with_formatter(out, Base64Bytes);
+    value.serialize(&mut json).map_err(|e| encode_error(&e))
+}
+
 struct Request<'a, A: ?Sized> {
     id: u64,
     params: Params<'a, A>,

@@ -9,7 +9,7 @@ use super::crud::ids_arg;
 use crate::domain::Domain;
 use crate::fields::Id;
 use crate::model::Model;
-use crate::{FaultKind, Kwargs, Result, Session};
+use crate::{FaultKind, Kwargs, Protocol, Result, Session};
 
 /// The records' display names. Uses `name_get`, and on servers that dropped it (the method does
 /// not exist) reads `display_name` instead.
@@ -26,32 +26,39 @@ pub async fn name_get<M: Model>(session: &Session, ids: &[Id<M>]) -> Result<Vec<
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    // JSON-2 servers (19 and newer) have no name_get (odoo-19-json2/013).
+    if session.client().protocol() == Protocol::Json2 {
+        return display_names(session, ids).await;
+    }
     match session
         .execute_kw(M::MODEL, "name_get", (ids_arg(ids),), Kwargs::new())
         .await
     {
-        Err(e) if is_missing_method(&e, M::MODEL, "name_get") => {
-            #[derive(serde::Deserialize)]
-            #[serde(crate = "serde")]
-            struct DisplayName<M> {
-                id: Id<M>,
-                display_name: Option<String>,
-            }
-            let rows: Vec<DisplayName<M>> = session
-                .execute_kw(
-                    M::MODEL,
-                    "read",
-                    (ids_arg(ids),),
-                    Kwargs::new().fields(["display_name"]),
-                )
-                .await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| (r.id, r.display_name.unwrap_or_default()))
-                .collect())
-        }
+        Err(e) if is_missing_method(&e, M::MODEL, "name_get") => display_names(session, ids).await,
         other => other,
     }
+}
+
+/// `display_name`, read: what replaced `name_get` (odoo-19-json2/014).
+async fn display_names<M: Model>(session: &Session, ids: &[Id<M>]) -> Result<Vec<(Id<M>, String)>> {
+    #[derive(serde::Deserialize)]
+    #[serde(crate = "serde")]
+    struct DisplayName<M> {
+        id: Id<M>,
+        display_name: Option<String>,
+    }
+    let rows: Vec<DisplayName<M>> = session
+        .execute_kw(
+            M::MODEL,
+            "read",
+            (ids_arg(ids),),
+            Kwargs::new().fields(["display_name"]),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.display_name.unwrap_or_default()))
+        .collect())
 }
 
 /// True for the fault a server gives when `model` has no method `method`, in the words of
@@ -103,15 +110,16 @@ impl<'s, M: Model> IntoFuture for NameSearch<'s, M> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let mut kwargs = Kwargs::new()
-                .insert("name", &self.name)
-                .insert("args", &self.domain)
-                .insert("operator", &self.operator);
-            if let Some(limit) = self.limit {
-                kwargs = kwargs.limit(limit);
-            }
+            // Positional: the domain's parameter is `args` up to 17 and `domain` in 19, and a
+            // keyword of the wrong name is a TypeError. The server's default limit is 100.
+            let args = (
+                &self.name,
+                &self.domain,
+                &self.operator,
+                self.limit.unwrap_or(100),
+            );
             self.session
-                .execute_kw(M::MODEL, "name_search", (), kwargs)
+                .execute_kw(M::MODEL, "name_search", args, Kwargs::new())
                 .await
         })
     }

@@ -1,0 +1,117 @@
+//! Where credentials may go: never over plain HTTP to a host that is not loopback (unless the
+//! client allows it), and never along a redirect to another origin.
+
+use reqwest::Url;
+use reqwest::redirect::{Attempt, Policy};
+use url::Host;
+
+/// The most redirects followed within the origin.
+const MAX_REDIRECTS: usize = 10;
+
+/// The host a credentialed call to `url` must not go to: `Some(host)` for plain HTTP to a
+/// host that is not loopback (`localhost`, 127.0.0.0/8, `::1`). Decided on the URL's host, not
+/// on what it resolves to: a name that happens to resolve to 127.0.0.1 is still a remote host
+/// to the user who wrote it.
+pub(crate) fn insecure_host(url: &Url) -> Option<String> {
+    if url.scheme() != "http" {
+        return None;
+    }
+    let loopback = match url.host()? {
+        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    };
+    (!loopback).then(|| url.host_str().unwrap_or_default().to_owned())
+}
+
+/// Follows redirects within the origin (same scheme, host and port) only: reqwest resends the
+/// body on 307 and 308, and an XML-RPC or JSON-RPC body carries the password.
+pub(crate) fn redirect_policy() -> Policy {
+    Policy::custom(|attempt: Attempt<'_>| {
+        let Some(first) = attempt.previous().first() else {
+            return attempt.stop();
+        };
+        if attempt.previous().len() > MAX_REDIRECTS {
+            let error = format!("more than {MAX_REDIRECTS} redirects");
+            return attempt.error(error);
+        }
+        if same_origin(first, attempt.url()) {
+            attempt.follow()
+        } else {
+            let error = format!(
+                "not following the redirect to {}: another origin than {}",
+                display_origin(attempt.url()),
+                display_origin(first)
+            );
+            attempt.error(error)
+        }
+    })
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// The URL's scheme, host, port and path: no credentials, no query.
+fn display_origin(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(url: &str) -> Option<String> {
+        insecure_host(&Url::parse(url).unwrap())
+    }
+
+    #[test]
+    fn loopback_and_https_may_carry_credentials() {
+        for ok in [
+            "http://localhost:8069",
+            "http://LOCALHOST",
+            "http://127.0.0.1:8069",
+            "http://127.8.9.10",
+            "http://[::1]:8069",
+            "http://[::ffff:127.0.0.1]",
+            "https://erp.example.com",
+            "https://10.0.0.5",
+        ] {
+            assert_eq!(host(ok), None, "{ok}");
+        }
+        for (bad, named) in [
+            ("http://erp.example.com", "erp.example.com"),
+            ("http://10.0.0.5:8069", "10.0.0.5"),
+            ("http://[2001:db8::1]", "[2001:db8::1]"),
+            ("http://localhost.example.com", "localhost.example.com"),
+            ("http://128.0.0.1", "128.0.0.1"),
+        ] {
+            assert_eq!(host(bad).as_deref(), Some(named), "{bad}");
+        }
+    }
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert!(same_origin(&u("http://a:80/x"), &u("http://a/y?z")));
+        assert!(!same_origin(&u("http://a"), &u("https://a")));
+        assert!(!same_origin(&u("http://a:1"), &u("http://a:2")));
+        assert!(!same_origin(
+            &u("http://localhost:1"),
+            &u("http://127.0.0.1:1")
+        ));
+        assert_eq!(
+            display_origin(&u("http://bob:pw@h:1/p?password=x#f")),
+            "http://h:1/p"
+        );
+    }
+}
