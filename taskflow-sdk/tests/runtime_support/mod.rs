@@ -65,6 +65,8 @@ pub enum Reply {
     Xml(Vec<u8>),
     /// Any status with an HTML body.
     Status(u16, &'static str),
+    /// Any status, headers and body, with `Content-Length` (redirects, JSON-2 answers).
+    Raw(u16, Vec<(&'static str, String)>, Vec<u8>),
     /// `Content-Length` says more than is sent, then the connection closes.
     Truncated(Vec<u8>),
     /// No `Content-Length`, `Connection: close`; the body is sent as is and the connection
@@ -244,6 +246,15 @@ async fn serve(
                 );
                 stream.write_all(head.as_bytes()).await?;
                 stream.write_all(page.as_bytes()).await?;
+            }
+            Reply::Raw(status, headers, body) => {
+                let mut head = format!("HTTP/1.1 {status} Whatever\r\n");
+                for (name, value) in headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+                stream.write_all(head.as_bytes()).await?;
+                stream.write_all(&body).await?;
             }
             Reply::Truncated(body) => {
                 let head = format!(
