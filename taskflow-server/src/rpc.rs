@@ -151,7 +151,7 @@ fn authenticate(
             .map(|(&id, _)| id)
     });
     Ok(match uid {
-        Some(uid) if guard.passwords.get(&uid) == Some(password) => Value::Int(uid),
+        Some(uid) if guard.opens(uid, password) => Value::Int(uid),
         _ => Value::Bool(false),
     })
 }
@@ -325,7 +325,7 @@ pub fn execute(
             return Err(Fault::missing("res.users", &[uid], uid));
         }
         if let Some(password) = password {
-            if d.passwords.get(&uid).map(String::as_str) != Some(password) {
+            if !d.opens(uid, password) {
                 return Err(Fault::AccessDenied);
             }
         }
