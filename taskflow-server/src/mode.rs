@@ -86,6 +86,38 @@ impl Mode {
         ]))
     }
 
+    /// Whether `method` may not be called remotely: `_`-prefixed, and in 19 the public-looking
+    /// methods marked `@api.private` (odoo-19-json2 052, `check_access`).
+    pub(crate) fn is_private(self, method: &str) -> bool {
+        const PRIVATE_19: &[&str] = &["check_access", "has_access", "browse", "sudo"];
+        method.starts_with('_') || (self == Mode::Odoo19 && PRIVATE_19.contains(&method))
+    }
+
+    /// The `AccessError` for calling a private method, worded per version: 19 names the
+    /// model (odoo-19-json2 051).
+    pub(crate) fn private_method(self, model: &str, method: &str) -> Fault {
+        Fault::Access(match self {
+            Mode::TaskFlow | Mode::Odoo17 => {
+                format!("Private methods (such as {method}) cannot be called remotely.")
+            }
+            Mode::Odoo19 => {
+                format!("Private methods (such as '{model}.{method}') cannot be called remotely.")
+            }
+        })
+    }
+
+    /// Refuses a context whose `lang` is not installed (only `en_US` is), as 19 does on every
+    /// call (odoo-19-json2 010: `UserError: Invalid language code: fr_FR`); older versions
+    /// fall back to English silently.
+    pub(crate) fn check_lang(self, context: Option<&Value>) -> Result<(), Fault> {
+        match context.and_then(|c| c.get("lang")) {
+            Some(Value::String(lang)) if self == Mode::Odoo19 && lang != "en_US" => {
+                Err(Fault::User(format!("Invalid language code: {lang}")))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The fault for a method `model` does not have.
     pub(crate) fn unknown_method(self, model: &str, method: &str) -> Fault {
         let message = match self {
@@ -193,6 +225,9 @@ mod tests {
             r#"{"version_info": [19, 0, 0, "final", 0, ""], "version": "19.0"}"#
         );
         let version = crate::json::to_string(&Mode::Odoo17.web_version().expect("17 has it"));
-        assert!(version.ends_with(r#""version": "17.0-20240709"}"#), "{version}");
+        assert!(
+            version.ends_with(r#""version": "17.0-20240709"}"#),
+            "{version}"
+        );
     }
 }

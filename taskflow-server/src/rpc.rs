@@ -35,6 +35,16 @@ impl Shared {
         self.read().name.clone()
     }
 
+    /// Whether the database has the model `name`.
+    pub fn has_model(&self, name: &str) -> bool {
+        self.read().model(name).is_some()
+    }
+
+    /// The user whose API key `key` is.
+    pub fn api_key_user(&self, key: &str) -> Option<i64> {
+        self.read().api_keys.get(key).copied()
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Database> {
         // A panic while holding the lock cannot leave a half-applied write: writes are planned
         // before they are applied. So a poisoned lock is still consistent.
@@ -332,14 +342,13 @@ pub fn execute(
         let Some(model) = d.model(model_name) else {
             return Err(Fault::User(format!("Object {model_name} doesn't exist")));
         };
-        if method.starts_with('_') {
-            return Err(Fault::Access(format!(
-                "Private methods (such as {method}) cannot be called remotely."
-            )));
+        if shared.mode.is_private(method) {
+            return Err(shared.mode.private_method(&model.name, method));
         }
         if access.is_none() {
             return Err(shared.mode.unknown_method(&model.name, method));
         }
+        shared.mode.check_lang(context.as_ref())?;
         Ok(model)
     };
     let run = |db: &mut DbHandle<'_>| -> Result<Value, Fault> {
