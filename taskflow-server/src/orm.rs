@@ -180,6 +180,7 @@ pub fn call(
             // A write reads the records first, so the rule refuses it as a read (124).
             access::check_rule(db, model, env.uid, &ids, Operation::Read)?;
             let vals = b.get("vals").cloned().unwrap_or(Value::Struct(vec![]));
+            write::check_recursion(db, model, &ids, &vals)?;
             let planned = write::plan_write(db, model, &vals, env)?;
             write::apply_write(db, &ids, planned, env);
             Ok(Value::Bool(true))

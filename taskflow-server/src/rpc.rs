@@ -363,7 +363,7 @@ pub fn execute(
                 admit(db).and_then(|model| orm::check_load(db, &env, &model, args, &kwargs))
             };
             let checked = check(&shared.read())?;
-            match checked {
+            let answer = match checked {
                 Checked::Rejected(answer) => Ok(answer),
                 Checked::Staged(staged) => {
                     let mut db = shared.write();
@@ -380,7 +380,8 @@ pub fn execute(
                         }
                     }
                 }
-            }
+            };
+            answer.map(|answer| load::for_version(answer, shared.mode))
         }
         Some(Access::Write) => run(&mut DbHandle::Exclusive(&mut shared.write())),
         _ => run(&mut DbHandle::Shared(&shared.read())),
