@@ -5,8 +5,13 @@
 //! lazy), the aggregates, `__domain` (the caller's domain and-ed with the group's leaves), and
 //! `__range` for date periods. A lazy grouping by a field with a `group_expand` (crm.lead's
 //! `stage_id`) also answers the values no record has, and `__fold`.
+//!
+//! Odoo 19's `formatted_read_group` answers the same groups in its own shape (`formatted`).
 
+mod formatted;
 mod period;
+
+pub use formatted::formatted_read_group;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,6 +19,7 @@ use std::sync::Arc;
 use taskflow_sdk::xmlrpc::Value;
 
 use crate::convert;
+use crate::domain::Domain;
 use crate::env::{Env, parse_domain};
 use crate::fault::{Fault, py_repr};
 use crate::schema::{FieldType, Model};
@@ -32,6 +38,22 @@ enum Agg {
 }
 
 impl Agg {
+    /// The function named after the colon of `field:func`.
+    fn parse(func: &str) -> Result<Agg, Fault> {
+        Ok(match func {
+            "sum" => Agg::Sum,
+            "avg" => Agg::Avg,
+            "min" => Agg::Min,
+            "max" => Agg::Max,
+            "count" | "count_distinct" => Agg::Count,
+            other => {
+                return Err(Fault::value(format!(
+                    "Invalid aggregation function {other:?}."
+                )));
+            }
+        })
+    }
+
     /// The value of an aggregate over no records, as an expanded group shows it.
     fn empty(self) -> Value {
         match self {
@@ -191,42 +213,12 @@ pub fn read_group(db: &Database, env: &Env, model: &Arc<Model>, b: &Bound) -> Re
         let agg = match func.as_deref() {
             None if model.fields[idx].ftype.is_numeric() && name != "id" => Agg::Sum,
             None => continue,
-            Some("sum") => Agg::Sum,
-            Some("avg") => Agg::Avg,
-            Some("min") => Agg::Min,
-            Some("max") => Agg::Max,
-            Some("count" | "count_distinct") => Agg::Count,
-            Some(other) => {
-                return Err(Fault::value(format!(
-                    "Invalid aggregation function {other:?}."
-                )));
-            }
+            Some(func) => Agg::parse(func)?,
         };
         aggregates.push((name, idx, agg));
     }
 
-    // Group the matching records by their (stored) key values.
-    let mut groups: Vec<Bucket> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    if let Some(table) = db.table(&model.name) {
-        for (&id, rec) in &table.records {
-            if !domain.matches(db, id, rec) {
-                continue;
-            }
-            let key: Vec<Option<Value>> =
-                groupby.iter().map(|g| g.key(db, model, id, rec)).collect();
-            let text = format!("{key:?}");
-            match index.get(&text) {
-                Some(&g) => groups[g].1.push(id),
-                None => {
-                    index.insert(text, groups.len());
-                    groups.push((key, vec![id]));
-                }
-            }
-        }
-    }
-    let fields: Vec<usize> = groupby.iter().map(|g| g.field).collect();
-    sort_groups(db, model, &fields, &mut groups);
+    let groups = buckets(db, model, &domain, &groupby);
     let offset = b.get("offset").and_then(Value::as_i64).unwrap_or(0).max(0) as usize;
     let limit = b
         .get("limit")
@@ -310,6 +302,33 @@ pub fn read_group(db: &Database, env: &Env, model: &Arc<Model>, b: &Bound) -> Re
         out.push(Value::Struct(members));
     }
     Ok(Value::Array(out))
+}
+
+/// The records `domain` matches, grouped by their (stored) key values, in the groupby fields'
+/// order.
+fn buckets(db: &Database, model: &Model, domain: &Domain, groupby: &[GroupBy]) -> Vec<Bucket> {
+    let mut groups: Vec<Bucket> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    if let Some(table) = db.table(&model.name) {
+        for (&id, rec) in &table.records {
+            if !domain.matches(db, id, rec) {
+                continue;
+            }
+            let key: Vec<Option<Value>> =
+                groupby.iter().map(|g| g.key(db, model, id, rec)).collect();
+            let text = format!("{key:?}");
+            match index.get(&text) {
+                Some(&g) => groups[g].1.push(id),
+                None => {
+                    index.insert(text, groups.len());
+                    groups.push((key, vec![id]));
+                }
+            }
+        }
+    }
+    let fields: Vec<usize> = groupby.iter().map(|g| g.field).collect();
+    sort_groups(db, model, &fields, &mut groups);
+    groups
 }
 
 /// How a group's key reads: `[id, name]` for a many2one, a period's label for a date.

@@ -1,6 +1,8 @@
 //! HTTP/1.1 on hyper: routes `/xmlrpc/2/<service>` (integer fault codes) and the legacy
 //! `/xmlrpc/<service>` (string fault codes) to the services, `/jsonrpc` to the JSON-RPC front
-//! end and the web client's `/web/...` JSON routes to `web`.
+//! end, the web client's `/web/...` JSON routes to `web`, and in the 19 mode `/json/2/...` to
+//! `json2`. Version discovery, `GET /web/version` (17 and 19) and `/json/version` (19), answers
+//! plain JSON.
 //!
 //! JSON routes are Odoo's `type='json'` routes: a POST whose content type is not JSON, or any
 //! other verb, is HTTP 400 with an HTML page (odoo-17-jsonrpc 122, 123); a body that is not
@@ -29,6 +31,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use taskflow_sdk::xmlrpc::{self, Limits, Value};
 
 use crate::fault::Fault;
+use crate::json2;
 use crate::jsonrpc;
 use crate::pool::Pool;
 use crate::rpc::{self, Shared};
@@ -175,6 +178,19 @@ async fn respond(handler: &Handler, request: Request<Incoming>) -> Response<Full
     if let Some((dialect, service)) = route(&path) {
         return respond_xmlrpc(handler, request, dialect, service.to_owned()).await;
     }
+    let mode = handler.shared.mode;
+    if path == "/json/2" || path.starts_with("/json/2/") {
+        // A real 17 has no JSON-2: its plain 404 page.
+        if !mode.has_json2() {
+            return html(StatusCode::NOT_FOUND, NOT_FOUND);
+        }
+        return respond_json2(handler, request, path).await;
+    }
+    if path == "/web/version" || (path == "/json/version" && mode.has_json2()) {
+        if let Some(version) = mode.web_version() {
+            return json(crate::json::to_string(&version).into_bytes(), None);
+        }
+    }
     let route = if path.trim_end_matches('/') == "/jsonrpc" {
         JsonRoute::Rpc
     } else if let Some(route) = web::route(&path) {
@@ -305,6 +321,69 @@ async fn respond_json(
         ),
         Err(Refused::Http) => html(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR),
         Err(Refused::Method) => json(jsonrpc::answer(&id, &Err(pool_full())), None),
+    }
+}
+
+async fn respond_json2(
+    handler: &Handler,
+    request: Request<Incoming>,
+    path: String,
+) -> Response<Full<Bytes>> {
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (content_type, authorization, database) = (
+        header("content-type"),
+        header("authorization"),
+        header("x-odoo-database"),
+    );
+    let post = request.method() == Method::POST;
+    let Some(body) = read_body(request).await else {
+        return html(StatusCode::PAYLOAD_TOO_LARGE, NOT_ALLOWED);
+    };
+    let request = json2::Request {
+        post,
+        path,
+        content_type,
+        authorization,
+        database,
+        body: body.to_vec(),
+    };
+    let answer = call(handler, move |shared, _| json2::serve(shared, &request)).await;
+    let answer = match answer {
+        Ok(Some(answer)) => answer,
+        Ok(None) => json2::fault_answer(&Fault::exception(
+            "RuntimeError",
+            "the call failed unexpectedly",
+        )),
+        Err(Refused::Http) => return html(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR),
+        Err(Refused::Method) => json2::fault_answer(&pool_full()),
+    };
+    match answer {
+        json2::Answer::Value(body) => json(body, None),
+        json2::Answer::Error {
+            status,
+            body,
+            bearer,
+        } => {
+            let mut response = json(body, None);
+            *response.status_mut() =
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            if bearer {
+                response
+                    .headers_mut()
+                    .insert("www-authenticate", HeaderValue::from_static("Bearer "));
+            }
+            response
+        }
+        json2::Answer::Page { status, body } => html(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::NOT_FOUND),
+            body,
+        ),
     }
 }
 

@@ -51,6 +51,7 @@ mod hash;
 mod html;
 mod http;
 mod json;
+mod json2;
 mod jsonrpc;
 mod load;
 mod mode;

@@ -17,6 +17,7 @@ use crate::clock;
 use crate::env::Env;
 use crate::fault::Fault;
 use crate::hash::FastSet;
+use crate::mode::Mode;
 use crate::schema::{Field, FieldType, Model};
 use crate::store::{Database, NewXmlId};
 use crate::write::{self, Planned};
@@ -145,6 +146,42 @@ fn possible_values(res_model: &str, domain: Value) -> Value {
         ("res_model".into(), Value::from(res_model)),
         ("domain".into(), domain),
     ])
+}
+
+/// A `load` answer as the version `mode` words it: 19's possible-values actions open
+/// `list,form` views (17's `tree,form`) and carry a `domain` only when there is one
+/// (odoo-19-json2 038).
+pub fn for_version(answer: Value, mode: Mode) -> Value {
+    if mode != Mode::Odoo19 {
+        return answer;
+    }
+    let Value::Struct(mut members) = answer else {
+        return answer;
+    };
+    for (key, value) in &mut members {
+        let (true, Value::Array(messages)) = (key == "messages", value) else {
+            continue;
+        };
+        for message in messages {
+            let Value::Struct(message) = message else {
+                continue;
+            };
+            for (key, info) in message.iter_mut() {
+                let (true, Value::Struct(info)) = (key == "moreinfo", info) else {
+                    continue;
+                };
+                info.retain(|(k, v)| {
+                    k != "domain" || !matches!(v, Value::Array(d) if d.is_empty())
+                });
+                for (k, v) in info.iter_mut() {
+                    if k == "view_mode" {
+                        *v = Value::from("list,form");
+                    }
+                }
+            }
+        }
+    }
+    Value::Struct(members)
 }
 
 /// A conversion problem of one cell, turned into a message of the row.

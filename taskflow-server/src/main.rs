@@ -24,7 +24,9 @@ const USAGE: &str = concat!(
     "  --listen      address to bind (default 127.0.0.1:8069)\n",
     "  --db          database name (default demo.taskflow.co.za)\n",
     "  --odoo-17     answer like the recorded Odoo 17 server\n",
-    "  --odoo-19     answer like the recorded Odoo 19 server (no name_get)\n",
+    "  --odoo-19     answer like the recorded Odoo 19 server (no name_get, JSON-2\n",
+    "                at /json/2); with --odoo-17 too, admin's and demo's API keys\n",
+    "                are printed at start-up\n",
     "  --db-maxconn  database connections (default 64); a call takes two, and one\n",
     "                that finds none free is refused like on a real server\n",
     "  --hold-ms     keep each of a call's connections that long (default 0), so\n",
@@ -103,6 +105,13 @@ fn main() -> ExitCode {
             server.url(),
             server.db()
         );
+        // The API keys (17 and 19 modes), one line per user, for scripts to pick up with
+        // `sed -n 's/^taskflow-server api key demo: //p'`.
+        for user in [server.admin(), server.demo()] {
+            if let Some(key) = &user.api_key {
+                println!("taskflow-server api key {}: {key}", user.login);
+            }
+        }
         // Keep serving until the process is stopped.
         std::future::pending::<()>().await;
         ExitCode::SUCCESS

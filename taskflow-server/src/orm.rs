@@ -1,8 +1,9 @@
 //! The ORM methods clients call through `execute_kw`: `create`, `write`, `read`, `search`,
 //! `search_read`, `search_count`, `unlink`, `name_get`, `name_search`, `name_create`,
-//! `fields_get`, `default_get`, `read_group`, `load`, `check_access_rights`, `action_archive`.
+//! `fields_get`, `default_get`, `read_group`, `formatted_read_group` (19), `load`,
+//! `check_access_rights`, `action_archive`.
 //!
-//! This module binds each method's arguments, checks the caller's rights and hands it to its
+//! This module binds each method's arguments (with the table of `signature`), checks the caller's rights and hands it to its
 //! operation: reads in `read`, changes in `write` (planned in full, then applied),
 //! `fields_get`/`default_get` in `describe`, `load` and `read_group` in their own modules.
 
@@ -16,7 +17,7 @@ use crate::env::Env;
 use crate::fault::Fault;
 use crate::mode::Mode;
 use crate::schema::Model;
-use crate::signature::Signature;
+use crate::signature;
 use crate::store::Database;
 use crate::{describe, load, read, write};
 
@@ -41,6 +42,7 @@ pub fn method_access(method: &str) -> Option<Access> {
         | "fields_get"
         | "default_get"
         | "read_group"
+        | "formatted_read_group"
         | "check_access_rights"
         | "context_get" => Access::Read,
         "create" | "write" | "unlink" | "name_create" | "load" | "action_archive"
@@ -81,10 +83,6 @@ fn ids_arg(value: Option<&Value>) -> Result<Vec<i64>, Fault> {
     }
 }
 
-fn sig(name: &'static str, params: &'static [(&'static str, bool)]) -> Signature {
-    Signature { name, params }
-}
-
 /// Calls `method` on `model`. Record methods take their ids as the first positional argument.
 pub fn call(
     db: &mut DbHandle<'_>,
@@ -99,122 +97,46 @@ pub fn call(
         // Anyone may ask what they may do (115-117).
         access::check_rights(db.get(), model, operation(method), env.uid)?;
     }
-    let record_method = matches!(
-        method,
-        "read" | "write" | "unlink" | "name_get" | "action_archive" | "action_unarchive"
-    );
-    let (ids, rest) = if record_method {
+    let Some(spec) = signature::method(&model.name, method, mode) else {
+        return Err(mode.unknown_method(&model.name, method));
+    };
+    let (ids, rest) = if spec.records {
         (ids_arg(args.first())?, args.get(1..).unwrap_or_default())
     } else {
         (vec![], args)
     };
+    let b = spec.signature.bind(rest, kwargs)?;
     match method {
         "read" => {
-            let b =
-                sig("BaseModel.read", &[("fields", false), ("load", false)]).bind(rest, kwargs)?;
             access::check_rule(db.get(), model, env.uid, &ids, Operation::Read)?;
             read::read(db.get(), model, &ids, b.get("fields"))
         }
         "name_get" if mode.has_name_get() => {
-            sig("BaseModel.name_get", &[]).bind(rest, kwargs)?;
             access::check_rule(db.get(), model, env.uid, &ids, Operation::Read)?;
             Ok(read::name_get(db.get(), model, &ids))
         }
         "search" => {
-            let b = sig(
-                "BaseModel.search",
-                &[
-                    ("domain", true),
-                    ("offset", false),
-                    ("limit", false),
-                    ("order", false),
-                ],
-            )
-            .bind(rest, kwargs)?;
             let found = read::search(db.get(), env, model, &b)?;
             Ok(Value::Array(found.into_iter().map(Value::Int).collect()))
         }
         "search_read" => {
-            let b = Signature {
-                name: "BaseModel.search_read",
-                params: &[
-                    ("domain", false),
-                    ("fields", false),
-                    ("offset", false),
-                    ("limit", false),
-                    ("order", false),
-                    ("load", false),
-                ],
-            }
-            .bind(rest, kwargs)?;
             let found = read::search(db.get(), env, model, &b)?;
             read::read(db.get(), model, &found, b.get("fields"))
         }
-        "search_count" => {
-            let b = sig(
-                "BaseModel.search_count",
-                &[("domain", true), ("limit", false)],
-            )
-            .bind(rest, kwargs)?;
-            read::search_count(db.get(), env, model, &b)
-        }
-        "name_search" => {
-            let b = sig(
-                "BaseModel.name_search",
-                &[
-                    ("name", false),
-                    ("args", false),
-                    ("operator", false),
-                    ("limit", false),
-                ],
-            )
-            .bind(rest, kwargs)?;
-            read::name_search(db.get(), env, model, &b)
-        }
-        "fields_get" => {
-            let b = sig(
-                "BaseModel.fields_get",
-                &[("allfields", false), ("attributes", false)],
-            )
-            .bind(rest, kwargs)?;
-            describe::fields_get(model, b.get("allfields"), b.get("attributes"))
-        }
-        "default_get" => {
-            let b = sig("BaseModel.default_get", &[("fields_list", true)]).bind(rest, kwargs)?;
-            describe::default_get(env, model, b.get("fields_list"))
-        }
-        "read_group" => {
-            let b = sig(
-                "BaseModel.read_group",
-                &[
-                    ("domain", true),
-                    ("fields", true),
-                    ("groupby", true),
-                    ("offset", false),
-                    ("limit", false),
-                    ("orderby", false),
-                    ("lazy", false),
-                ],
-            )
-            .bind(rest, kwargs)?;
-            crate::group::read_group(db.get(), env, model, &b)
-        }
+        "search_count" => read::search_count(db.get(), env, model, &b),
+        "name_search" => read::name_search(db.get(), env, model, &b),
+        "fields_get" => describe::fields_get(model, b.get("allfields"), b.get("attributes")),
+        "default_get" => describe::default_get(env, model, b.get("fields_list")),
+        "read_group" => crate::group::read_group(db.get(), env, model, &b),
+        "formatted_read_group" => crate::group::formatted_read_group(db.get(), env, model, &b),
         // `res.users.context_get`: the user's language, timezone and uid (what clients read
         // after logging in; odooly does).
-        "context_get" if model.name == "res.users" => {
-            sig("Users.context_get", &[]).bind(rest, kwargs)?;
-            Ok(Value::Struct(vec![
-                ("lang".into(), Value::from("en_US")),
-                ("tz".into(), Value::from("Europe/Brussels")),
-                ("uid".into(), Value::Int(env.uid)),
-            ]))
-        }
+        "context_get" if model.name == "res.users" => Ok(Value::Struct(vec![
+            ("lang".into(), Value::from("en_US")),
+            ("tz".into(), Value::from("Europe/Brussels")),
+            ("uid".into(), Value::Int(env.uid)),
+        ])),
         "check_access_rights" => {
-            let b = sig(
-                "BaseModel.check_access_rights",
-                &[("operation", true), ("raise_exception", false)],
-            )
-            .bind(rest, kwargs)?;
             let name = b.get("operation").and_then(Value::as_str).unwrap_or("read");
             let Some(op) = Operation::parse(name) else {
                 return Err(Fault::value(format!("Invalid access mode: {name}")));
@@ -228,7 +150,6 @@ pub fn call(
             }
         }
         "create" => {
-            let b = sig("BaseModel.create", &[("vals_list", true)]).bind(rest, kwargs)?;
             let db = db.get_mut()?;
             match b.get("vals_list") {
                 Some(Value::Array(list)) => {
@@ -254,18 +175,17 @@ pub fn call(
             }
         }
         "write" => {
-            let b = sig("BaseModel.write", &[("vals", true)]).bind(rest, kwargs)?;
             let db = db.get_mut()?;
             check_exist(db, model, &ids, env.uid)?;
             // A write reads the records first, so the rule refuses it as a read (124).
             access::check_rule(db, model, env.uid, &ids, Operation::Read)?;
             let vals = b.get("vals").cloned().unwrap_or(Value::Struct(vec![]));
+            write::check_recursion(db, model, &ids, &vals)?;
             let planned = write::plan_write(db, model, &vals, env)?;
             write::apply_write(db, &ids, planned, env);
             Ok(Value::Bool(true))
         }
         "unlink" => {
-            sig("BaseModel.unlink", &[]).bind(rest, kwargs)?;
             let db = db.get_mut()?;
             check_exist(db, model, &ids, env.uid)?;
             access::check_rule(db, model, env.uid, &ids, Operation::Unlink)?;
@@ -273,7 +193,6 @@ pub fn call(
             Ok(Value::Bool(true))
         }
         "name_create" => {
-            let b = sig("BaseModel.name_create", &[("name", true)]).bind(rest, kwargs)?;
             let db = db.get_mut()?;
             let name = b.get("name").cloned().unwrap_or(Value::Bool(false));
             let vals = Value::Struct(vec![(model.rec_name.clone(), name)]);
@@ -284,13 +203,10 @@ pub fn call(
             Ok(Value::Array(vec![Value::Int(id), Value::String(display)]))
         }
         "load" => {
-            let b =
-                sig("BaseModel.load", &[("fields", true), ("data", true)]).bind(rest, kwargs)?;
             let db = db.get_mut()?;
             load::load(db, env, model, b.get("fields"), b.get("data"))
         }
         "action_archive" | "action_unarchive" => {
-            sig("BaseModel.action_archive", &[]).bind(rest, kwargs)?;
             let db = db.get_mut()?;
             check_exist(db, model, &ids, env.uid)?;
             access::check_rule(db, model, env.uid, &ids, Operation::Read)?;
@@ -315,7 +231,9 @@ pub fn check_load<'a>(
     kwargs: &'a [(String, Value)],
 ) -> Result<load::Checked<'a>, Fault> {
     access::check_rights(db, model, Operation::Create, env.uid)?;
-    let b = sig("BaseModel.load", &[("fields", true), ("data", true)]).bind(args, kwargs)?;
+    let spec = signature::method(&model.name, "load", Mode::default())
+        .ok_or_else(|| Fault::exception("RuntimeError", "load has no signature"))?;
+    let b = spec.signature.bind(args, kwargs)?;
     load::check(db, env, model, b.get("fields"), b.get("data"))
 }
 

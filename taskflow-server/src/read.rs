@@ -291,7 +291,8 @@ pub fn name_search(
         .unwrap_or("ilike")
         .to_owned();
     let limit = int_arg(b.get("limit"), 100)?;
-    let mut items = match b.get("args") {
+    // The domain: `args` up to 17, `domain` in 19 (`signature::method`).
+    let mut items = match b.get("args").or_else(|| b.get("domain")) {
         Some(Value::Array(items)) => items.clone(),
         _ => vec![],
     };

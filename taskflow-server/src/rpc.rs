@@ -35,6 +35,16 @@ impl Shared {
         self.read().name.clone()
     }
 
+    /// Whether the database has the model `name`.
+    pub fn has_model(&self, name: &str) -> bool {
+        self.read().model(name).is_some()
+    }
+
+    /// The user whose API key `key` is.
+    pub fn api_key_user(&self, key: &str) -> Option<i64> {
+        self.read().api_keys.get(key).copied()
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Database> {
         // A panic while holding the lock cannot leave a half-applied write: writes are planned
         // before they are applied. So a poisoned lock is still consistent.
@@ -151,7 +161,7 @@ fn authenticate(
             .map(|(&id, _)| id)
     });
     Ok(match uid {
-        Some(uid) if guard.passwords.get(&uid) == Some(password) => Value::Int(uid),
+        Some(uid) if guard.opens(uid, password) => Value::Int(uid),
         _ => Value::Bool(false),
     })
 }
@@ -325,21 +335,20 @@ pub fn execute(
             return Err(Fault::missing("res.users", &[uid], uid));
         }
         if let Some(password) = password {
-            if d.passwords.get(&uid).map(String::as_str) != Some(password) {
+            if !d.opens(uid, password) {
                 return Err(Fault::AccessDenied);
             }
         }
         let Some(model) = d.model(model_name) else {
             return Err(Fault::User(format!("Object {model_name} doesn't exist")));
         };
-        if method.starts_with('_') {
-            return Err(Fault::Access(format!(
-                "Private methods (such as {method}) cannot be called remotely."
-            )));
+        if shared.mode.is_private(method) {
+            return Err(shared.mode.private_method(&model.name, method));
         }
         if access.is_none() {
             return Err(shared.mode.unknown_method(&model.name, method));
         }
+        shared.mode.check_lang(context.as_ref())?;
         Ok(model)
     };
     let run = |db: &mut DbHandle<'_>| -> Result<Value, Fault> {
@@ -354,7 +363,7 @@ pub fn execute(
                 admit(db).and_then(|model| orm::check_load(db, &env, &model, args, &kwargs))
             };
             let checked = check(&shared.read())?;
-            match checked {
+            let answer = match checked {
                 Checked::Rejected(answer) => Ok(answer),
                 Checked::Staged(staged) => {
                     let mut db = shared.write();
@@ -371,7 +380,8 @@ pub fn execute(
                         }
                     }
                 }
-            }
+            };
+            answer.map(|answer| load::for_version(answer, shared.mode))
         }
         Some(Access::Write) => run(&mut DbHandle::Exclusive(&mut shared.write())),
         _ => run(&mut DbHandle::Shared(&shared.read())),

@@ -15,7 +15,8 @@ use crate::store::{Database, Record};
 
 /// The administrator's user id.
 pub const ADMIN_UID: i64 = 2;
-/// The demo user's id.
+/// The demo user's id in the recorded Odoo 17 database (and in TaskFlow mode); the recorded
+/// Odoo 19 database has demo as uid 5 ([`Mode::demo_uid`](crate::Mode::demo_uid)).
 pub const DEMO_UID: i64 = 6;
 
 fn put(db: &mut Database, model: &str, id: i64, values: &[(&str, Value)], now: &str) {
@@ -296,8 +297,15 @@ fn seed_models(db: &mut Database, now: &str) {
     }
 }
 
-/// Fills an empty database with the demo data set.
+/// Fills an empty database with the demo data set, the demo user as uid [`DEMO_UID`].
+#[cfg(test)]
 pub fn seed(db: &mut Database) {
+    seed_with(db, DEMO_UID);
+}
+
+/// Fills an empty database with the demo data set, the demo user (and the leads they own) as
+/// uid `demo_uid`: recorded databases of different versions number demo differently.
+pub fn seed_with(db: &mut Database, demo_uid: i64) {
     let now = crate::clock::now();
     let now = now.as_str();
     put(
@@ -519,12 +527,12 @@ pub fn seed(db: &mut Database) {
     put(
         db,
         "res.users",
-        DEMO_UID,
+        demo_uid,
         &user("demo", "Marc Demo", 7, true),
         now,
     );
     db.passwords.insert(ADMIN_UID, "admin".to_owned());
-    db.passwords.insert(DEMO_UID, "demo".to_owned());
+    db.passwords.insert(demo_uid, "demo".to_owned());
     db.admins.extend([1, ADMIN_UID]);
 
     // The pipeline.
@@ -593,7 +601,8 @@ pub fn seed(db: &mut Database) {
             ),
         ];
         if l.user != 0 {
-            v.push(("user_id", Value::Int(l.user)));
+            let user = if l.user == DEMO_UID { demo_uid } else { l.user };
+            v.push(("user_id", Value::Int(user)));
         }
         if !l.tags.is_empty() {
             v.push(("tag_ids", ids(l.tags)));
@@ -623,7 +632,7 @@ pub fn seed(db: &mut Database) {
         ("base", "partner_demo".into(), "res.partner", 7),
         ("base", "user_root".into(), "res.users", 1),
         ("base", "user_admin".into(), "res.users", ADMIN_UID),
-        ("base", "user_demo".into(), "res.users", DEMO_UID),
+        ("base", "user_demo".into(), "res.users", demo_uid),
         ("base", "USD".into(), "res.currency", 1),
         ("base", "EUR".into(), "res.currency", 2),
         ("base", "ZAR".into(), "res.currency", 3),

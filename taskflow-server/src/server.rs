@@ -25,10 +25,12 @@ use crate::store::Database;
 /// The database name of the TaskFlow document (`demo.taskflow.co.za`), used unless told otherwise.
 pub const DEFAULT_DB: &str = "demo.taskflow.co.za";
 
-/// A login and password of a seeded user, with the uid `authenticate` answers for them.
+/// A login and password of a seeded user, with the uid `authenticate` answers for them and,
+/// in the modes that have them ([`Mode::has_api_keys`]), the user's API key.
 ///
-/// The password is a well-known demo secret, so `Debug` shows it is there without printing it.
+/// The password and the key are secrets, so `Debug` shows they are there without printing them.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Credentials {
     /// The login (`admin`, `demo`).
     pub login: String,
@@ -36,6 +38,9 @@ pub struct Credentials {
     pub password: String,
     /// The user id.
     pub uid: i64,
+    /// The user's API key: the bearer token of `/json/2/...` (Odoo 19), and a password that
+    /// XML-RPC and JSON-RPC accept too. `None` in TaskFlow (9.0) mode, which had no keys.
+    pub api_key: Option<String>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -44,7 +49,21 @@ impl std::fmt::Debug for Credentials {
             .field("login", &self.login)
             .field("password", &"<redacted>")
             .field("uid", &self.uid)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .finish()
+    }
+}
+
+/// The API keys of `admin` and `demo`.
+#[derive(Clone, PartialEq, Eq)]
+struct ApiKeys {
+    admin: String,
+    demo: String,
+}
+
+impl std::fmt::Debug for ApiKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKeys(<redacted>)")
     }
 }
 
@@ -59,6 +78,7 @@ pub struct ServerBuilder {
     db_maxconn: usize,
     hold: Duration,
     access_log: bool,
+    api_keys: Option<ApiKeys>,
 }
 
 impl Default for ServerBuilder {
@@ -70,6 +90,7 @@ impl Default for ServerBuilder {
             db_maxconn: DEFAULT_MAXCONN,
             hold: Duration::ZERO,
             access_log: false,
+            api_keys: None,
         }
     }
 }
@@ -149,10 +170,49 @@ impl ServerBuilder {
         self
     }
 
+    /// Gives `admin` and `demo` these API keys instead of random ones (in the modes with keys,
+    /// [`Mode::has_api_keys`]; TaskFlow mode has none and ignores them).
+    ///
+    /// By default every server draws new keys, 40 hex digits like Odoo's, so a key never works
+    /// on another server; fixed keys suit a standalone server that scripts call.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use taskflow_server::{Mode, TestServer};
+    ///
+    /// let server = TestServer::builder()
+    ///     .mode(Mode::Odoo19)
+    ///     .api_keys("admin-key", "demo-key")
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(server.demo().api_key.as_deref(), Some("demo-key"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn api_keys(mut self, admin: impl Into<String>, demo: impl Into<String>) -> Self {
+        self.api_keys = Some(ApiKeys {
+            admin: admin.into(),
+            demo: demo.into(),
+        });
+        self
+    }
+
     /// Seeds the database, binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> io::Result<TestServer> {
         let mut db = Database::new(&self.db, Registry::builtin());
-        seed::seed(&mut db);
+        let demo_uid = self.mode.demo_uid();
+        seed::seed_with(&mut db, demo_uid);
+        let api_keys = self.mode.has_api_keys().then(|| {
+            self.api_keys.clone().unwrap_or_else(|| ApiKeys {
+                admin: crate::session::new_id(),
+                demo: crate::session::new_id(),
+            })
+        });
+        if let Some(keys) = &api_keys {
+            db.api_keys.insert(keys.admin.clone(), seed::ADMIN_UID);
+            db.api_keys.insert(keys.demo.clone(), demo_uid);
+        }
         let pool = Arc::new(Pool::new(self.db_maxconn));
         let traffic = Arc::new(Traffic::default());
         let handler = Arc::new(Handler {
@@ -170,6 +230,8 @@ impl ServerBuilder {
         Ok(TestServer {
             addr,
             db: self.db,
+            mode: self.mode,
+            api_keys,
             pool,
             traffic,
             stop: Some(stop),
@@ -227,6 +289,8 @@ async fn serve(listener: TcpListener, handler: Arc<Handler>, mut stopped: onesho
 pub struct TestServer {
     addr: SocketAddr,
     db: String,
+    mode: Mode,
+    api_keys: Option<ApiKeys>,
     pool: Arc<Pool>,
     traffic: Arc<Traffic>,
     stop: Option<oneshot::Sender<()>>,
@@ -260,21 +324,45 @@ impl TestServer {
         &self.db
     }
 
-    /// The administrator: `admin`/`admin`, uid 2, every access right.
+    /// The server version this server imitates ([`ServerBuilder::mode`]).
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The administrator: `admin`/`admin`, uid 2, every access right, and an API key in the
+    /// modes that have them.
     pub fn admin(&self) -> Credentials {
         Credentials {
             login: "admin".into(),
             password: "admin".into(),
             uid: seed::ADMIN_UID,
+            api_key: self.api_keys.as_ref().map(|k| k.admin.clone()),
         }
     }
 
-    /// The demo user: `demo`/`demo`, uid 6, a salesman (may not modify `crm.stage`).
+    /// The demo user: `demo`/`demo`, a salesman (may not modify `crm.stage`), uid 6 (5 in
+    /// Odoo 19 mode, [`Mode::demo_uid`]), and an API key in the modes that have them.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use taskflow_server::{Mode, TestServer};
+    ///
+    /// let server = TestServer::builder().mode(Mode::Odoo19).start().await?;
+    /// let demo = server.demo();
+    /// assert_eq!(demo.uid, 5);
+    /// let key = demo.api_key.expect("19 has API keys");
+    /// assert_eq!(key.len(), 40);
+    /// assert!(!format!("{:?}", server.demo()).contains(&key), "Debug hides the key");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn demo(&self) -> Credentials {
         Credentials {
             login: "demo".into(),
             password: "demo".into(),
-            uid: seed::DEMO_UID,
+            uid: self.mode.demo_uid(),
+            api_key: self.api_keys.as_ref().map(|k| k.demo.clone()),
         }
     }
 

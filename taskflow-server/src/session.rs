@@ -47,8 +47,8 @@ impl Sessions {
     }
 }
 
-/// 40 hex digits from the operating system's random source.
-fn new_id() -> String {
+/// 40 hex digits from the operating system's random source (session ids, API keys).
+pub fn new_id() -> String {
     let mut bytes = [0u8; 20];
     // Without a random source no session could be safe: better to fail the request loudly.
     getrandom::fill(&mut bytes).expect("the operating system's random source");

@@ -1,12 +1,134 @@
-//! Python-style binding of `execute_kw` positional and keyword arguments to a method's parameters.
+//! The ORM methods' Python signatures, the one table every front end binds arguments with
+//! ([`method`]), and Python-style binding of positional and keyword arguments to them.
 //!
 //! The real server calls Python methods, so a misspelled keyword is a `TypeError: BaseModel.search()
 //! got an unexpected keyword argument 'x'` (transcripts 085, 086), not silently ignored. `<nil/>`
 //! counts as `None`, which every optional parameter treats as its default (transcript 093).
+//! JSON-2 (Odoo 19) passes named arguments only, bound with `inspect.signature(...).bind`, whose
+//! messages differ ([`Signature::bind_named`]).
 
 use taskflow_sdk::xmlrpc::Value;
 
 use crate::fault::Fault;
+use crate::mode::Mode;
+
+/// A served model method: its parameters, and whether it is a record method (it takes the
+/// records' ids first) or an `@api.model` one.
+pub struct Method {
+    /// The parameters after `self` (and after the ids of a record method).
+    pub signature: Signature,
+    /// Whether the method runs on records (`read`, `write`...): `execute_kw` passes their ids
+    /// as the first positional argument, JSON-2 as `ids`.
+    pub records: bool,
+}
+
+const fn model(name: &'static str, params: &'static [(&'static str, bool)]) -> Option<Method> {
+    Some(Method {
+        signature: Signature { name, params },
+        records: false,
+    })
+}
+
+const fn records(name: &'static str, params: &'static [(&'static str, bool)]) -> Option<Method> {
+    Some(Method {
+        signature: Signature { name, params },
+        records: true,
+    })
+}
+
+/// The method `name` of `model_name` as the version `mode` imitates has it, `None` when it has
+/// no such (public) method: the parameter names are that version's (`name_search` takes `args`
+/// in 17, `domain` in 19; 19 has no `name_get` but `formatted_read_group`).
+pub fn method(model_name: &str, name: &str, mode: Mode) -> Option<Method> {
+    match name {
+        "read" => records("BaseModel.read", &[("fields", false), ("load", false)]),
+        "name_get" if mode.has_name_get() => records("BaseModel.name_get", &[]),
+        "search" => model(
+            "BaseModel.search",
+            &[
+                ("domain", true),
+                ("offset", false),
+                ("limit", false),
+                ("order", false),
+            ],
+        ),
+        "search_read" => model(
+            "BaseModel.search_read",
+            &[
+                ("domain", false),
+                ("fields", false),
+                ("offset", false),
+                ("limit", false),
+                ("order", false),
+                ("load", false),
+            ],
+        ),
+        "search_count" => model(
+            "BaseModel.search_count",
+            &[("domain", true), ("limit", false)],
+        ),
+        "name_search" if mode == Mode::Odoo19 => model(
+            "BaseModel.name_search",
+            &[
+                ("name", false),
+                ("domain", false),
+                ("operator", false),
+                ("limit", false),
+            ],
+        ),
+        "name_search" => model(
+            "BaseModel.name_search",
+            &[
+                ("name", false),
+                ("args", false),
+                ("operator", false),
+                ("limit", false),
+            ],
+        ),
+        "fields_get" => model(
+            "BaseModel.fields_get",
+            &[("allfields", false), ("attributes", false)],
+        ),
+        "default_get" => model("BaseModel.default_get", &[("fields_list", true)]),
+        "read_group" => model(
+            "BaseModel.read_group",
+            &[
+                ("domain", true),
+                ("fields", true),
+                ("groupby", true),
+                ("offset", false),
+                ("limit", false),
+                ("orderby", false),
+                ("lazy", false),
+            ],
+        ),
+        "formatted_read_group" if mode.has_formatted_read_group() => model(
+            "BaseModel.formatted_read_group",
+            &[
+                ("domain", true),
+                ("groupby", false),
+                ("aggregates", false),
+                ("having", false),
+                ("offset", false),
+                ("limit", false),
+                ("order", false),
+            ],
+        ),
+        "context_get" if model_name == "res.users" => model("Users.context_get", &[]),
+        "check_access_rights" => model(
+            "BaseModel.check_access_rights",
+            &[("operation", true), ("raise_exception", false)],
+        ),
+        "create" => model("BaseModel.create", &[("vals_list", true)]),
+        "write" => records("BaseModel.write", &[("vals", true)]),
+        "unlink" => records("BaseModel.unlink", &[]),
+        "name_create" => model("BaseModel.name_create", &[("name", true)]),
+        "load" => model("BaseModel.load", &[("fields", true), ("data", true)]),
+        "action_archive" => records("BaseModel.action_archive", &[]),
+        "action_unarchive" => records("BaseModel.action_unarchive", &[]),
+        _ => None,
+    }
+}
 
 /// A method's parameters after `self` (and after the record ids of record methods).
 pub struct Signature {
@@ -51,6 +173,26 @@ pub fn missing_arguments(name: &str, missing: &[&str]) -> Fault {
 }
 
 impl Signature {
+    /// Binds named arguments only, like `inspect.signature(method).bind(records, **kwargs)`,
+    /// which JSON-2 does (odoo-19-json2 024, 054): its `TypeError` messages name no function,
+    /// and a missing parameter is reported before an unexpected name (024: `create(vals=...)`
+    /// misses `vals_list`).
+    pub fn bind_named<'a>(&self, kwargs: &'a [(String, Value)]) -> Result<Bound<'a>, String> {
+        if let Some((missing, _)) = self
+            .params
+            .iter()
+            .find(|(n, required)| *required && !kwargs.iter().any(|(k, _)| k == n))
+        {
+            return Err(format!("missing a required argument: '{missing}'"));
+        }
+        for (key, _) in kwargs {
+            if !self.params.iter().any(|(n, _)| n == key) {
+                return Err(format!("got an unexpected keyword argument '{key}'"));
+            }
+        }
+        self.bind(&[], kwargs).map_err(|fault| fault.message())
+    }
+
     /// Binds `args` and `kwargs` like a Python call would, borrowing them (a `load` payload is
     /// megabytes).
     pub fn bind<'a>(
@@ -128,6 +270,48 @@ mod tests {
             ("order", false),
         ],
     };
+
+    #[test]
+    fn named_arguments_bind_like_inspect_signature() {
+        let kwargs = [("vals".to_owned(), Value::Struct(vec![]))];
+        let create = method("crm.lead", "create", Mode::Odoo19).expect("create");
+        assert_eq!(
+            create.signature.bind_named(&kwargs).unwrap_err(),
+            "missing a required argument: 'vals_list'"
+        );
+        let extra = [
+            ("vals_list".to_owned(), Value::Array(vec![])),
+            ("vals".to_owned(), Value::Struct(vec![])),
+        ];
+        assert_eq!(
+            create.signature.bind_named(&extra).unwrap_err(),
+            "got an unexpected keyword argument 'vals'"
+        );
+        let write = method("crm.lead", "write", Mode::Odoo19).expect("write");
+        assert!(write.records);
+        assert_eq!(
+            write.signature.bind_named(&[]).unwrap_err(),
+            "missing a required argument: 'vals'"
+        );
+        let b = write.signature.bind_named(&kwargs).expect("binds");
+        assert_eq!(b.get("vals"), Some(&Value::Struct(vec![])));
+    }
+
+    #[test]
+    fn the_table_follows_the_version() {
+        assert!(method("crm.lead", "name_get", Mode::Odoo19).is_none());
+        assert!(method("crm.lead", "name_get", Mode::Odoo17).is_some());
+        assert!(method("crm.lead", "formatted_read_group", Mode::Odoo17).is_none());
+        assert!(method("crm.lead", "formatted_read_group", Mode::Odoo19).is_some());
+        assert!(method("crm.lead", "context_get", Mode::Odoo19).is_none());
+        assert!(method("res.users", "context_get", Mode::Odoo19).is_some());
+        let domain = |mode| method("x", "name_search", mode).unwrap().signature.params[1].0;
+        assert_eq!(
+            (domain(Mode::Odoo17), domain(Mode::Odoo19)),
+            ("args", "domain")
+        );
+        assert!(method("x", "_read", Mode::Odoo19).is_none());
+    }
 
     #[test]
     fn binds_like_python() {

@@ -97,6 +97,9 @@ pub struct Database {
     tables: FastMap<String, Table>,
     /// Passwords by user id (kept apart from `res.users`: reading `password` answers nothing).
     pub passwords: HashMap<i64, String>,
+    /// API keys (`res.users.apikeys`) to their user's id: a key opens JSON-2 and also works as
+    /// its user's password (since 14.0).
+    pub api_keys: HashMap<String, i64>,
     /// Users with every group (the administrator and the superuser).
     pub admins: HashSet<i64>,
     /// Module, then name, to the `ir.model.data` record id (nested so lookups by `&str` do not
@@ -109,6 +112,12 @@ pub struct Database {
 }
 
 impl Database {
+    /// Whether `secret` opens `uid`'s account: their password, or one of their API keys.
+    pub fn opens(&self, uid: i64, secret: &str) -> bool {
+        self.passwords.get(&uid).map(String::as_str) == Some(secret)
+            || self.api_keys.get(secret) == Some(&uid)
+    }
+
     /// An empty database with a table per model of `registry`.
     pub fn new(name: &str, registry: Arc<Registry>) -> Database {
         let tables = registry
@@ -120,6 +129,7 @@ impl Database {
             registry,
             tables,
             passwords: HashMap::new(),
+            api_keys: HashMap::new(),
             admins: HashSet::new(),
             xmlids: FastMap::default(),
             revision: 0,

@@ -14,6 +14,8 @@ pub enum Endpoint {
     JsonRpc,
     /// The web client's routes (`/web/session/authenticate`, `/web/dataset/call_kw`...).
     Web,
+    /// JSON-2, `/json/2/<model>/<method>`, and its `/json/version` (Odoo 19).
+    Json2,
     /// Any other path (answered 404).
     Other,
 }
@@ -27,6 +29,8 @@ impl Endpoint {
             Endpoint::JsonRpc
         } else if path.starts_with("/web/") {
             Endpoint::Web
+        } else if path.starts_with("/json/") {
+            Endpoint::Json2
         } else {
             Endpoint::Other
         }
@@ -40,7 +44,7 @@ impl Endpoint {
 /// Requests served so far, by front end.
 #[derive(Debug, Default)]
 pub(crate) struct Traffic {
-    counts: [AtomicU64; 4],
+    counts: [AtomicU64; 5],
 }
 
 impl Traffic {
@@ -54,6 +58,7 @@ impl Traffic {
             xmlrpc: get(Endpoint::XmlRpc),
             jsonrpc: get(Endpoint::JsonRpc),
             web: get(Endpoint::Web),
+            json2: get(Endpoint::Json2),
             other: get(Endpoint::Other),
         }
     }
@@ -69,6 +74,8 @@ pub struct RequestCounts {
     pub jsonrpc: u64,
     /// To the web client's routes.
     pub web: u64,
+    /// To JSON-2 (`/json/...`).
+    pub json2: u64,
     /// To any other path.
     pub other: u64,
 }
@@ -80,18 +87,19 @@ impl RequestCounts {
             Endpoint::XmlRpc => self.xmlrpc,
             Endpoint::JsonRpc => self.jsonrpc,
             Endpoint::Web => self.web,
+            Endpoint::Json2 => self.json2,
             Endpoint::Other => self.other,
         }
     }
 }
 
-/// `xmlrpc 12, jsonrpc 0, web 0, other 0`: the line the standalone server prints.
+/// `xmlrpc 12, jsonrpc 0, web 0, json2 0, other 0`: the line the standalone server prints.
 impl fmt::Display for RequestCounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "xmlrpc {}, jsonrpc {}, web {}, other {}",
-            self.xmlrpc, self.jsonrpc, self.web, self.other
+            "xmlrpc {}, jsonrpc {}, web {}, json2 {}, other {}",
+            self.xmlrpc, self.jsonrpc, self.web, self.json2, self.other
         )
     }
 }
@@ -109,6 +117,9 @@ mod tests {
             "/jsonrpc",
             "/jsonrpc/",
             "/web/dataset/call_kw",
+            "/json/2/res.partner/search",
+            "/json/version",
+            "/json2",
             "/",
             "/jsonrpcx",
         ] {
@@ -116,10 +127,20 @@ mod tests {
         }
         let counts = traffic.snapshot();
         assert_eq!(
-            (counts.xmlrpc, counts.jsonrpc, counts.web, counts.other),
-            (2, 2, 1, 2)
+            (
+                counts.xmlrpc,
+                counts.jsonrpc,
+                counts.web,
+                counts.json2,
+                counts.other
+            ),
+            (2, 2, 1, 2, 3)
         );
         assert_eq!(counts.get(Endpoint::JsonRpc), 2);
-        assert_eq!(counts.to_string(), "xmlrpc 2, jsonrpc 2, web 1, other 2");
+        assert_eq!(counts.get(Endpoint::Json2), 2);
+        assert_eq!(
+            counts.to_string(),
+            "xmlrpc 2, jsonrpc 2, web 1, json2 2, other 3"
+        );
     }
 }

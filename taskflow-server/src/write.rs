@@ -219,6 +219,7 @@ fn finish_create(
         }
     }
     behaviour_on_create(db, &mut planned);
+    check_constraints(&planned)?;
     for &idx in &resolved.required {
         let field = &model.fields[idx];
         let auto = Some(field.name.as_str()) == inverse
@@ -286,6 +287,7 @@ fn finish_write(model: &Arc<Model>, env: &Env, mut planned: Planned) -> Result<P
     planned.set_named("write_uid", Value::Int(env.uid));
     planned.set_named("write_date", Value::String(env.now.clone()));
     behaviour_on_write(&mut planned);
+    check_constraints(&planned)?;
     Ok(planned)
 }
 
@@ -320,6 +322,68 @@ fn behaviour_on_create(db: &Database, planned: &mut Planned) {
         "res.partner" => behaviour_on_write(planned),
         _ => {}
     }
+}
+
+/// The database's CHECK constraints, which the real server turns into a `ValidationError`
+/// "The operation cannot be completed: ..." (odoo-19-json2 044): crm.lead's
+/// `check_probability`.
+fn check_constraints(planned: &Planned) -> Result<(), Fault> {
+    if planned.model.name == "crm.lead" {
+        if let Some(idx) = planned.model.field_index("probability") {
+            let probability = match planned.value(idx) {
+                Some(Value::Double(d)) => Some(*d),
+                Some(Value::Int(i)) => Some(*i as f64),
+                _ => None,
+            };
+            if probability.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+                return Err(Fault::Validation(
+                    "The operation cannot be completed: The probability of closing the deal \
+                     should be between 0% and 100%!"
+                        .to_owned(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a write making a record its own ancestor: res.partner's `_check_parent_id`
+/// (odoo-19-json2 042), before anything is applied.
+pub fn check_recursion(
+    db: &Database,
+    model: &Model,
+    ids: &[i64],
+    vals: &Value,
+) -> Result<(), Fault> {
+    if model.name != "res.partner" {
+        return Ok(());
+    }
+    let Some(Value::Int(parent)) = vals.get("parent_id") else {
+        return Ok(());
+    };
+    let Some(idx) = model.field_index("parent_id") else {
+        return Ok(());
+    };
+    // Walk up from the new parent: meeting a written record is a cycle. The seen list bounds
+    // the walk even if the stored hierarchy already had a cycle.
+    let mut seen = Vec::new();
+    let mut current = Some(*parent);
+    while let Some(id) = current {
+        if ids.contains(&id) {
+            return Err(Fault::Validation(
+                "You cannot create recursive Partner hierarchies.".to_owned(),
+            ));
+        }
+        if seen.contains(&id) {
+            break;
+        }
+        seen.push(id);
+        current = db
+            .record(&model.name, id)
+            .and_then(|rec| db.stored_value(model, id, rec, idx))
+            .and_then(|v| v.as_i64());
+    }
+    Ok(())
 }
 
 fn behaviour_on_write(planned: &mut Planned) {

@@ -246,6 +246,7 @@ fn spoke_only(protocol: Protocol, seen: RequestCounts) -> Result<(), String> {
         Endpoint::XmlRpc,
         Endpoint::JsonRpc,
         Endpoint::Web,
+        Endpoint::Json2,
         Endpoint::Other,
     ]
     .into_iter()

@@ -232,3 +232,88 @@ fn compare_errors(expected: &Value, actual: &Value) -> Result<(), Mismatch> {
     }
     Ok(())
 }
+
+/// Compares a JSON-2 error object (odoo-19-json2: `{name, message, arguments, context,
+/// debug}`) with the recorded one: the same members in order, the same class in `name`, the
+/// same message family, `arguments` of the same length and types (werkzeug's carry the HTTP
+/// code), `context` an object, and a `debug` traceback whose exception line names the same
+/// type. Tracebacks themselves (frames, source lines) are data.
+pub fn compare_json2_error(expected: &Value, actual: &Value) -> Result<(), Mismatch> {
+    let (Value::Struct(e), Value::Struct(a)) = (expected, actual) else {
+        return Err(mismatch("$", "an error object expected"));
+    };
+    if names(e) != names(a) {
+        return Err(mismatch(
+            "$",
+            format!("members {:?} expected, got {:?}", names(e), names(a)),
+        ));
+    }
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
+    if text(expected, "name") != text(actual, "name") {
+        return Err(mismatch(
+            "$.name",
+            format!(
+                "{} expected, got {}",
+                text(expected, "name"),
+                text(actual, "name")
+            ),
+        ));
+    }
+    let (em, am) = (text(expected, "message"), text(actual, "message"));
+    if shape::message_family(&em) != shape::message_family(&am) {
+        return Err(mismatch(
+            "$.message",
+            format!(
+                "a {:?} message expected, got {am:?}",
+                shape::message_family(&em)
+            ),
+        ));
+    }
+    match (expected.get("arguments"), actual.get("arguments")) {
+        (Some(Value::Array(ea)), Some(Value::Array(aa)))
+            if ea.len() == aa.len()
+                && ea
+                    .iter()
+                    .zip(aa)
+                    .all(|(e, a)| e.type_name() == a.type_name()) => {}
+        _ => {
+            return Err(mismatch(
+                "$.arguments",
+                "as many arguments of the same types expected",
+            ));
+        }
+    }
+    // The HTTP code werkzeug's errors carry is the status: compared as a value.
+    if let (Some(Value::Array(ea)), Some(Value::Array(aa))) =
+        (expected.get("arguments"), actual.get("arguments"))
+    {
+        if ea.get(1).is_some() && ea.get(1) != aa.get(1) {
+            return Err(mismatch("$.arguments[1]", "the same HTTP code expected"));
+        }
+    }
+    if !matches!(actual.get("context"), Some(Value::Struct(_))) {
+        return Err(mismatch("$.context", "an object expected"));
+    }
+    let (ed, ad) = (text(expected, "debug"), text(actual, "debug"));
+    if !ad.starts_with("Traceback (most recent call last):\n")
+        || exception_type(&ed) != exception_type(&ad)
+    {
+        return Err(mismatch(
+            "$.debug",
+            format!("a traceback ending in {:?} expected", exception_type(&ed)),
+        ));
+    }
+    Ok(())
+}
+
+/// The type on a traceback's exception line: the first line after the last frame that is not
+/// indented (Python 3.11 prints each frame's source line and carets indented).
+pub fn exception_type(debug: &str) -> Option<String> {
+    let lines: Vec<&str> = debug.lines().collect();
+    let frame = lines.iter().rposition(|l| l.starts_with("  File "))?;
+    lines[frame + 1..]
+        .iter()
+        .find(|l| !l.starts_with(' ') && !l.is_empty())
+        .and_then(|l| l.split_once(':'))
+        .map(|(t, _)| t.to_owned())
+}
