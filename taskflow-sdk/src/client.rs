@@ -72,8 +72,10 @@ struct ClientInner {
     limits: Limits,
     common: Endpoint,
     object: Endpoint,
-    /// JSON-2's `/json/2/` (displayed; each call adds `<model>/<method>`) and `/web/version`.
+    /// JSON-2's `/json/2/` (displayed; each call adds `<model>/<method>`), its `/json/version`,
+    /// and `/web/version`, which servers since 17 answer.
     json2: Endpoint,
+    json_version: Endpoint,
     web_version: Endpoint,
     /// The base URL without credentials.
     display: String,
@@ -175,18 +177,21 @@ impl Client {
     /// # Ok(()) }
     /// ```
     ///
-    /// On JSON-2, `GET /web/version` (no credentials), in the same shape.
+    /// On JSON-2, `GET /json/version` (no credentials), in the same shape.
     pub async fn version(&self) -> Result<ServerVersion> {
         if self.inner.protocol == Protocol::Json2 {
-            return self.web_version().await.map(ServerVersion::from_web);
+            return self
+                .web_version(&self.inner.json_version)
+                .await
+                .map(ServerVersion::from_web);
         }
         self.call(Service::Common, None, "version", "version", &(), true)
             .await
     }
 
-    /// `GET /web/version`: a 404 on servers before 17 (the TaskFlow document's 9.0).
-    async fn web_version(&self) -> Result<WebVersion> {
-        let endpoint = &self.inner.web_version;
+    /// `GET /web/version` (a 404 on servers before 17, the TaskFlow document's 9.0) or JSON-2's
+    /// `GET /json/version`, which answer alike.
+    async fn web_version(&self, endpoint: &Endpoint) -> Result<WebVersion> {
         let request = Request {
             method: Method::Get,
             url: &endpoint.url,
@@ -361,6 +366,7 @@ impl Client {
                 common,
                 object,
                 json2: endpoint(&inner.base, "json/2/")?,
+                json_version: endpoint(&inner.base, "json/version")?,
                 web_version: endpoint(&inner.base, "web/version")?,
                 display: inner.display.clone(),
                 timeout: inner.timeout,
@@ -832,7 +838,8 @@ impl ClientBuilder {
         let protocol = if client.inner.api_key.is_none() {
             Protocol::JsonRpc
         } else {
-            match client.web_version().await.map(ServerVersion::from_web) {
+            let probe = client.web_version(&client.inner.web_version).await;
+            match probe.map(ServerVersion::from_web) {
                 Ok(version) if version.major().is_some_and(|m| m >= 19) => Protocol::Json2,
                 Ok(_) => Protocol::JsonRpc,
                 // Servers before 17 have no /web/version.
@@ -1059,6 +1066,7 @@ impl ClientBuilder {
                 )),
                 protocol: self.protocol,
                 json2: endpoint(&base, "json/2/")?,
+                json_version: endpoint(&base, "json/version")?,
                 web_version: endpoint(&base, "web/version")?,
                 api_key: self.api_key,
                 insecure_host,

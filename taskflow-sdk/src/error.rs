@@ -643,6 +643,10 @@ fn status_detail(status: u16, excerpt: &str) -> impl fmt::Display + '_ {
                 write!(f, " ({})", self.1)?;
             }
             match self.0 {
+                // JSON-2 with an X-Odoo-Database the server does not have (odoo-19-json2/057).
+                404 if self.1.contains("No database is selected") => f.write_str(
+                    "; the database does not exist on the server, or its dbfilter refuses it",
+                ),
                 404 | 405 => f.write_str(
                     "; the URL may not point at the server root (it must serve /xmlrpc/2/, /jsonrpc, \
                      or /json/2/ on 19 and newer)",

@@ -1,4 +1,5 @@
-//! What a server says of its version: `common.version()`, or JSON-2's `GET /web/version`.
+//! What a server says of its version: `common.version()`, or `GET /web/version` and JSON-2's
+//! `GET /json/version`.
 
 use crate::xmlrpc::Value;
 

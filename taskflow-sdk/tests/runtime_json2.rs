@@ -255,7 +255,7 @@ async fn auto_picks_json2_on_19_with_a_key_and_json_rpc_otherwise() {
 }
 
 #[tokio::test]
-async fn version_on_json2_asks_web_version_without_credentials() {
+async fn version_on_json2_asks_json_version_without_credentials() {
     let server = ScriptedServer::always(json(
         200,
         r#"{"version_info": [19, 0, 0, "final", 0, ""], "version": "19.0"}"#,
@@ -269,7 +269,7 @@ async fn version_on_json2_asks_web_version_without_credentials() {
     let seen = server.last();
     assert_eq!(
         (seen.http_method.as_str(), seen.path.as_str()),
-        ("GET", "/web/version")
+        ("GET", "/json/version")
     );
     assert_eq!(seen.header("authorization"), None);
 }

@@ -23,13 +23,13 @@
 //! (the call fails with [`Error::Encode`](crate::Error::Encode) before anything is sent
 //! otherwise).
 //!
-//! Results decode straight from the bytes under the [`jsonrpc`](crate::jsonrpc) conventions.
+//! Results decode straight from the bytes under the [`jsonrpc`] conventions.
 //! Where JSON-2 answers differently from XML-RPC, the SDK gives XML-RPC's meaning:
 //! - `create` of one record (a map, not a list) answers a list of one id (odoo-19-json2/021,
 //!   023): the call returns the id;
 //! - `null` (a method that returned `None`) is the fault [`Error::is_returned_none`](crate::Error::is_returned_none)
 //!   tells, as on XML-RPC;
-//! - an error answer is a [`Fault`](crate::Fault) classified by the exception class of its
+//! - an error answer is a [`Fault`] classified by the exception class of its
 //!   body (`odoo.exceptions.AccessError`...), with the HTTP status only as a fallback and as
 //!   the fault's [`code`](crate::Fault::code): an unknown model (404) is a user error as on
 //!   XML-RPC, a refused key (401) is [`FaultKind::AccessDenied`](crate::FaultKind::AccessDenied),
