@@ -4,15 +4,21 @@
 //! `TASKFLOW_USER` and `TASKFLOW_PASSWORD` (the TaskFlow document's values are
 //! `https://demo.taskflow.co.za`, `demo.taskflow.co.za`, `demo`, `demo`). Without it, it starts the
 //! embedded server on a loopback port and names its `demo` user, so every example runs on a machine
-//! with no credentials. `TASKFLOW_TRANSPORT` (`xmlrpc`, the default, or `jsonrpc`) chooses the
-//! protocol for either; an unknown value is an error, never a fallback.
+//! with no credentials. `TASKFLOW_TRANSPORT` (`xmlrpc`, the default, `jsonrpc`, `json2` or
+//! `auto`) chooses the protocol for either; an unknown value is an error, never a fallback.
+//!
+//! JSON-2 signs in with an API key: `TASKFLOW_API_KEY` (else `TASKFLOW_PASSWORD`, which may hold
+//! one). The embedded server then runs as version 19, the first with JSON-2, and its demo user's
+//! key is used. Over the other protocols `TASKFLOW_API_KEY` stands in for a missing
+//! `TASKFLOW_PASSWORD` (servers since 14 take a key as the password). Credentials never go over
+//! plain HTTP to a host that is not loopback unless `TASKFLOW_ALLOW_INSECURE_HTTP=1`.
 
 use std::env;
 use std::error::Error;
 use std::fmt;
 
-use taskflow_sdk::{Client, Protocol, Secret, Session};
-use taskflow_server::TestServer;
+use taskflow_sdk::{Client, ClientBuilder, Protocol, Secret, Session};
+use taskflow_server::{Mode, TestServer};
 
 /// Boxed error of the examples.
 pub type BoxError = Box<dyn Error + Send + Sync>;
@@ -25,10 +31,12 @@ pub struct Target {
     pub db: String,
     /// The login.
     pub login: String,
-    /// The password (never printed).
+    /// The password, or over JSON-2 the API key (never printed).
     pub password: Secret,
-    /// The protocol clients of the target speak (`TASKFLOW_TRANSPORT`).
+    /// The protocol clients of the target speak (`TASKFLOW_TRANSPORT`; `auto` resolved).
     pub protocol: Protocol,
+    /// `TASKFLOW_ALLOW_INSECURE_HTTP=1`: credentials may go over plain HTTP to any host.
+    pub allow_insecure_http: bool,
     /// The embedded server, kept running as long as the target lives, when one was started.
     pub server: Option<TestServer>,
 }
@@ -41,6 +49,7 @@ impl fmt::Debug for Target {
             .field("login", &self.login)
             .field("password", &self.password)
             .field("protocol", &self.protocol)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("embedded", &self.server.is_some())
             .finish()
     }
@@ -64,10 +73,36 @@ fn required(name: &str) -> Result<String, BoxError> {
     env::var(name).map_err(|_| {
         format!(
             "TASKFLOW_URL is set but {name} is not: set TASKFLOW_DB, TASKFLOW_USER and \
-             TASKFLOW_PASSWORD too"
+             TASKFLOW_PASSWORD (or TASKFLOW_API_KEY) too"
         )
         .into()
     })
+}
+
+/// The secret to sign in with: over JSON-2 `TASKFLOW_API_KEY` first, else `TASKFLOW_PASSWORD`
+/// first; either may stand in for the other.
+fn secret_from_env(protocol: Protocol) -> Result<Secret, BoxError> {
+    let (first, second) = match protocol {
+        Protocol::Json2 | Protocol::Auto => ("TASKFLOW_API_KEY", "TASKFLOW_PASSWORD"),
+        _ => ("TASKFLOW_PASSWORD", "TASKFLOW_API_KEY"),
+    };
+    env::var(first)
+        .or_else(|_| env::var(second))
+        .map(Secret::new)
+        .or_else(|_| required(first).map(Secret::new))
+}
+
+/// `TASKFLOW_ALLOW_INSECURE_HTTP`: `1` (or `true`) allows credentials over plain HTTP to a host
+/// that is not loopback; unset, blank or `0` does not; anything else is an error.
+pub fn allow_insecure_http_from_env() -> Result<bool, BoxError> {
+    match env::var("TASKFLOW_ALLOW_INSECURE_HTTP") {
+        Ok(value) => match value.trim() {
+            "1" | "true" => Ok(true),
+            "" | "0" | "false" => Ok(false),
+            other => Err(format!("TASKFLOW_ALLOW_INSECURE_HTTP: {other:?} is not 1 or 0").into()),
+        },
+        Err(_) => Ok(false),
+    }
 }
 
 /// `TASKFLOW_URL`, unless it is unset or blank: the server [`Target::from_env`] names instead of
@@ -90,39 +125,68 @@ pub fn protocol_from_env() -> Result<Protocol, BoxError> {
 }
 
 impl Target {
-    /// The TaskFlow named by the environment, or a fresh embedded server and its demo user.
+    /// The TaskFlow named by the environment, or a fresh embedded server and its demo user: as
+    /// version 19 over JSON-2 (and `auto`), the TaskFlow document's 9.0 otherwise.
     pub async fn from_env() -> Result<Target, BoxError> {
         let protocol = protocol_from_env()?;
-        match url_from_env() {
-            Some(url) => Ok(Target {
+        let allow_insecure_http = allow_insecure_http_from_env()?;
+        let mut target = match url_from_env() {
+            Some(url) => Target {
                 url,
                 db: required("TASKFLOW_DB")?,
                 login: required("TASKFLOW_USER")?,
-                password: Secret::new(required("TASKFLOW_PASSWORD")?),
+                password: secret_from_env(protocol)?,
                 protocol,
+                allow_insecure_http,
                 server: None,
-            }),
+            },
             None => {
-                let server = TestServer::start().await?;
+                let keyed = matches!(protocol, Protocol::Json2 | Protocol::Auto);
+                let mode = if keyed { Mode::Odoo19 } else { Mode::TaskFlow };
+                let server = TestServer::builder().mode(mode).start().await?;
                 let demo = server.demo();
-                Ok(Target {
+                let password = match (keyed, demo.api_key) {
+                    (true, Some(key)) => key,
+                    _ => demo.password,
+                };
+                Target {
                     url: server.url(),
                     db: server.db().to_owned(),
                     login: demo.login,
-                    password: Secret::new(demo.password),
+                    password: Secret::new(password),
                     protocol,
+                    allow_insecure_http,
                     server: Some(server),
-                })
+                }
             }
+        };
+        if protocol == Protocol::Auto {
+            target.protocol = target
+                .builder()
+                .api_key(target.password.clone())
+                .connect()
+                .await?
+                .protocol();
+        }
+        Ok(target)
+    }
+
+    /// A client builder for the target: its URL, protocol (with the key on JSON-2) and the
+    /// insecure-HTTP opt-in.
+    pub fn builder(&self) -> ClientBuilder {
+        let builder = Client::builder()
+            .url(&self.url)
+            .protocol(self.protocol)
+            .allow_insecure_http(self.allow_insecure_http);
+        match self.protocol {
+            Protocol::Json2 => builder.json2(self.password.clone()),
+            _ => builder,
         }
     }
 
     /// A client of the target, speaking its protocol.
     pub fn client(&self) -> taskflow_sdk::Result<Client> {
-        Client::builder()
-            .url(&self.url)
-            .protocol(self.protocol)
-            .build()
+        self.builder().build()
     }
 
     /// Signs in.

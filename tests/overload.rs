@@ -19,6 +19,7 @@ const BURST: usize = 200;
 
 async fn overlapping_server() -> TestServer {
     TestServer::builder()
+        .mode(support::mode())
         .hold(Duration::from_millis(30))
         .start()
         .await
@@ -111,18 +112,24 @@ async fn with_the_default_bound_every_call_of_a_burst_lands_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_between_two_calls_is_ridden_out() {
-    let server = TestServer::start().await.expect("embedded server starts");
+    let server = support::start_server().await;
     let addr = server.addr();
     let session = support::login(&server.url(), &server).await;
     let before: i64 = session
         .execute_kw("crm.stage", "search_count", ((),), Kwargs::new())
         .await
         .expect("first call");
-    // Down for about half a second, then back on the same address.
+    // Down for about half a second, then back on the same address, with the same keys.
+    let keys = (
+        server.admin().api_key.unwrap_or_default(),
+        server.demo().api_key.unwrap_or_default(),
+    );
     server.stop();
     let restarted = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(500)).await;
         TestServer::builder()
+            .mode(support::mode())
+            .api_keys(keys.0, keys.1)
             .listen(addr)
             .start()
             .await

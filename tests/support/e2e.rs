@@ -17,7 +17,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use taskflow_sdk::{Client, Kwargs, Secret, Session};
+use taskflow_sdk::{Client, Kwargs, Protocol, Secret, Session};
 use taskflow_server::TestServer;
 use taskflow_workspace::{BoxError, Target};
 
@@ -40,12 +40,18 @@ impl Login {
     }
 }
 
-/// The administrator `TASKFLOW_ADMIN_LOGIN` and `TASKFLOW_ADMIN_PASSWORD` name, if any.
+/// The administrator `TASKFLOW_ADMIN_LOGIN` and `TASKFLOW_ADMIN_PASSWORD` name, if any; over
+/// JSON-2 (`TASKFLOW_TRANSPORT=json2`), `TASKFLOW_ADMIN_API_KEY` holds the secret if set.
 pub fn admin_from_env() -> Result<Option<Login>, BoxError> {
     let login = env::var("TASKFLOW_ADMIN_LOGIN")
         .ok()
         .filter(|l| !l.trim().is_empty());
-    match (login, env::var("TASKFLOW_ADMIN_PASSWORD")) {
+    let json2 = taskflow_workspace::protocol_from_env()? == Protocol::Json2;
+    let secret = match env::var("TASKFLOW_ADMIN_API_KEY") {
+        Ok(key) if json2 => Ok(key),
+        _ => env::var("TASKFLOW_ADMIN_PASSWORD"),
+    };
+    match (login, secret) {
         (Some(login), Ok(password)) => Ok(Some(Login {
             login,
             password: Secret::new(password),
@@ -73,9 +79,14 @@ impl Run {
         let admin = match &target.server {
             Some(server) => {
                 let admin = server.admin();
+                // Over JSON-2 the secret is the key.
+                let password = match (target.protocol, admin.api_key) {
+                    (Protocol::Json2, Some(key)) => key,
+                    _ => admin.password,
+                };
                 Some(Login {
                     login: admin.login,
-                    password: Secret::new(admin.password),
+                    password: Secret::new(password),
                 })
             }
             None => admin,

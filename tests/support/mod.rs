@@ -7,12 +7,31 @@ pub mod e2e;
 pub mod harness;
 pub mod proxy;
 
-use taskflow_sdk::{Client, ClientBuilder, Kwargs, Session};
-use taskflow_server::TestServer;
+use taskflow_sdk::{Client, ClientBuilder, Kwargs, Protocol, Session};
+use taskflow_server::{Mode, TestServer};
+
+/// The embedded server's mode for the protocol the tests speak: version 19 for JSON-2 (and
+/// `auto`), the TaskFlow document's 9.0 otherwise.
+pub fn mode() -> Mode {
+    match protocol() {
+        Protocol::Json2 | Protocol::Auto => Mode::Odoo19,
+        _ => Mode::TaskFlow,
+    }
+}
+
+/// A fresh embedded server for the protocol the tests speak: as version 19 for JSON-2 (and
+/// `auto`), which older versions do not serve; as the TaskFlow document's 9.0 otherwise.
+pub async fn start_server() -> TestServer {
+    TestServer::builder()
+        .mode(mode())
+        .start()
+        .await
+        .expect("embedded server starts")
+}
 
 /// A fresh embedded server and a session of its demo user.
 pub async fn demo_session() -> (TestServer, Session) {
-    let server = TestServer::start().await.expect("embedded server starts");
+    let server = start_server().await;
     let session = login(&server.url(), &server).await;
     (server, session)
 }
@@ -20,7 +39,7 @@ pub async fn demo_session() -> (TestServer, Session) {
 /// A fresh embedded server and a session of its administrator, for tests that need rights a
 /// salesperson lacks.
 pub async fn admin_session() -> (TestServer, Session) {
-    let server = TestServer::start().await.expect("embedded server starts");
+    let server = start_server().await;
     let session = login_admin(&server.url(), &server).await;
     (server, session)
 }
@@ -46,11 +65,26 @@ async fn sign_in(
     server: &TestServer,
     user: taskflow_server::Credentials,
 ) -> Session {
+    // Over JSON-2 the secret is the user's API key.
+    let protocol = protocol();
+    let secret = match (protocol, &user.api_key) {
+        (Protocol::Json2 | Protocol::Auto, Some(key)) => key.clone(),
+        _ => user.password.clone(),
+    };
+    let client = match protocol {
+        Protocol::Json2 => client.json2(secret.as_str()).build(),
+        Protocol::Auto => {
+            client
+                .protocol(protocol)
+                .api_key(secret.as_str())
+                .connect()
+                .await
+        }
+        _ => client.protocol(protocol).build(),
+    };
     client
-        .protocol(protocol())
-        .build()
         .expect("client builds")
-        .authenticate(server.db(), &user.login, &user.password)
+        .authenticate(server.db(), &user.login, &secret)
         .await
         .unwrap_or_else(|e| panic!("{} signs in: {e}", user.login))
 }

@@ -22,6 +22,10 @@ pub struct Stats {
 pub fn method(method: &'static str) -> &'static str {
     let pattern = match super::protocol() {
         taskflow_sdk::Protocol::JsonRpc => format!("\"{method}\""),
+        // JSON-2 names the method in the request line: `POST /json/2/crm.lead/load HTTP/1.1`.
+        taskflow_sdk::Protocol::Json2 | taskflow_sdk::Protocol::Auto => {
+            format!("/{method} HTTP/1.1")
+        }
         _ => format!(">{method}</"),
     };
     // A test's few patterns live as long as it does.
