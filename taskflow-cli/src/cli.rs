@@ -34,7 +34,9 @@ pub struct ConnectionArgs {
     /// The login.
     #[arg(long, env = "TASKFLOW_USER", global = true)]
     pub user: Option<String>,
-    /// The protocol: xmlrpc (the default) or jsonrpc.
+    /// The protocol: xmlrpc (the default), jsonrpc, json2 (servers 19+, with an API key from
+    /// TASKFLOW_API_KEY or --password-stdin; no --user needed) or auto (json2 when the server
+    /// is 19+, else jsonrpc).
     #[arg(
         long,
         env = "TASKFLOW_TRANSPORT",
@@ -43,10 +45,14 @@ pub struct ConnectionArgs {
         value_name = "PROTOCOL"
     )]
     pub transport: Protocol,
-    /// Read the password from the first line of standard input (instead of TASKFLOW_PASSWORD or
-    /// a prompt).
+    /// Read the password (the API key over json2) from the first line of standard input
+    /// (instead of TASKFLOW_PASSWORD, TASKFLOW_API_KEY or a prompt).
     #[arg(long, global = true)]
     pub password_stdin: bool,
+    /// Allow sending the password or key over plain http:// to a host that is not loopback
+    /// (refused by default: use https://).
+    #[arg(long, env = "TASKFLOW_ALLOW_INSECURE_HTTP", global = true)]
+    pub allow_insecure_http: bool,
 }
 
 /// The commands.

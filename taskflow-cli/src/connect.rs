@@ -2,12 +2,14 @@
 //!
 //! The password never comes from the command line, where `ps` and shell history would show it:
 //! `--password-stdin`, then `TASKFLOW_PASSWORD`, then a prompt that does not echo (on a
-//! terminal only, so a script without a password fails at once instead of hanging).
+//! terminal only, so a script without a password fails at once instead of hanging). Over JSON-2
+//! (`--transport json2`) the secret is an API key: `--password-stdin`, then `TASKFLOW_API_KEY`,
+//! then the prompt; the login is not needed there.
 
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, Result, bail};
-use taskflow_sdk::{Client, Secret, ServerVersion, Session};
+use taskflow_sdk::{Client, Protocol, Secret, ServerVersion, Session};
 
 use crate::cli::ConnectionArgs;
 use crate::output::Output;
@@ -51,17 +53,21 @@ pub async fn connect(
     let db = args.db.as_deref().context(
         "no database: pass --db or set TASKFLOW_DB (the database name, as on the login page)",
     )?;
-    let login = args
-        .user
-        .as_deref()
-        .context("no user: pass --user or set TASKFLOW_USER (the login)")?;
+    let keyed = matches!(args.transport, Protocol::Json2);
+    let login = match args.user.as_deref() {
+        Some(login) => login,
+        // JSON-2 signs in with the key alone.
+        None if keyed => "",
+        None => bail!("no user: pass --user or set TASKFLOW_USER (the login)"),
+    };
     out.target(url, db, login, args.transport, None);
     let password = password(args, login, None)?;
-    let client = Client::builder()
+    let builder = Client::builder()
         .url(url)
-        .protocol(args.transport)
-        .build()
-        .with_context(|| format!("invalid server URL {url:?}"))?;
+        .allow_insecure_http(args.allow_insecure_http);
+    let client = client(builder, args.transport, &password)
+        .await
+        .map_err(|e| explain(e, url))?;
     let version = client.version().await.map_err(|e| explain(e, url))?;
     let session = client
         .authenticate(db, login, password.expose())
@@ -77,17 +83,28 @@ pub async fn connect(
 
 #[cfg(feature = "embedded")]
 async fn embedded(args: &ConnectionArgs, out: &Output) -> Result<Connection> {
-    let server = taskflow_server::TestServer::start()
+    // JSON-2 exists from version 19 on: the embedded server answers as one then.
+    let mode = match args.transport {
+        Protocol::Json2 | Protocol::Auto => taskflow_server::Mode::Odoo19,
+        _ => taskflow_server::Mode::TaskFlow,
+    };
+    let server = taskflow_server::TestServer::builder()
+        .mode(mode)
+        .start()
         .await
         .context("cannot start the embedded demo server")?;
     let url = server.url();
     let db = args.db.clone().unwrap_or_else(|| server.db().to_owned());
     let login = args.user.clone().unwrap_or_else(|| server.admin().login);
-    // The demo users' passwords are public (the server's docs): ask only for other logins.
+    // The demo users' passwords and keys are public (the server's docs): ask only for other
+    // logins.
     let known = [server.admin(), server.demo()]
         .into_iter()
         .find(|c| c.login == login)
-        .map(|c| Secret::new(c.password));
+        .map(|c| match (args.transport, c.api_key) {
+            (Protocol::Json2 | Protocol::Auto, Some(key)) => Secret::new(key),
+            _ => Secret::new(c.password),
+        });
     out.target(
         &url,
         &db,
@@ -96,11 +113,13 @@ async fn embedded(args: &ConnectionArgs, out: &Output) -> Result<Connection> {
         Some("the embedded demo server: no --url or TASKFLOW_URL"),
     );
     let password = password(args, &login, known)?;
-    let client = Client::builder()
-        .url(&url)
-        .protocol(args.transport)
-        .no_proxy()
-        .build()?;
+    let client = client(
+        Client::builder().url(&url).no_proxy(),
+        args.transport,
+        &password,
+    )
+    .await
+    .map_err(|e| explain(e, &url))?;
     let version = client.version().await.map_err(|e| explain(e, &url))?;
     let session = client
         .authenticate(&db, &login, password.expose())
@@ -121,8 +140,30 @@ async fn embedded(_: &ConnectionArgs, _: &Output) -> Result<Connection> {
     )
 }
 
-/// The password: `--password-stdin`, `TASKFLOW_PASSWORD`, a known demo password, or a prompt.
+/// A client of `builder`'s server over `transport`: with the key on JSON-2, and with
+/// [`Protocol::Auto`] resolved by asking the server.
+async fn client(
+    builder: taskflow_sdk::ClientBuilder,
+    transport: Protocol,
+    secret: &Secret,
+) -> taskflow_sdk::Result<Client> {
+    match transport {
+        Protocol::Json2 => builder.json2(secret.clone()).build(),
+        Protocol::Auto => {
+            builder
+                .protocol(transport)
+                .api_key(secret.clone())
+                .connect()
+                .await
+        }
+        _ => builder.protocol(transport).build(),
+    }
+}
+
+/// The password (or over JSON-2 the API key): `--password-stdin`, `TASKFLOW_PASSWORD`
+/// (`TASKFLOW_API_KEY` first on JSON-2), a known demo secret, or a prompt.
 fn password(args: &ConnectionArgs, login: &str, known: Option<Secret>) -> Result<Secret> {
+    let keyed = matches!(args.transport, Protocol::Json2);
     if args.password_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -138,19 +179,33 @@ fn password(args: &ConnectionArgs, login: &str, known: Option<Secret>) -> Result
         }
         return Ok(Secret::new(line));
     }
+    if keyed {
+        if let Ok(key) = std::env::var("TASKFLOW_API_KEY") {
+            return Ok(Secret::new(key));
+        }
+    }
     if let Ok(password) = std::env::var("TASKFLOW_PASSWORD") {
         return Ok(Secret::new(password));
+    }
+    if let Ok(key) = std::env::var("TASKFLOW_API_KEY") {
+        return Ok(Secret::new(key));
     }
     if let Some(known) = known {
         return Ok(known);
     }
+    let (what, variable) = if keyed {
+        ("API key", "TASKFLOW_API_KEY")
+    } else {
+        ("password", "TASKFLOW_PASSWORD")
+    };
+    let whose = if login.is_empty() { "the user" } else { login };
     if !std::io::stdin().is_terminal() {
         bail!(
-            "no password for {login}: set TASKFLOW_PASSWORD, or pipe it in with --password-stdin \
+            "no {what} for {whose}: set {variable}, or pipe it in with --password-stdin \
              (standard input is not a terminal, so there is no prompt)"
         );
     }
-    let password = rpassword::prompt_password(format!("password for {login}: "))
+    let password = rpassword::prompt_password(format!("{what} for {whose}: "))
         .context("cannot read the password from the terminal")?;
     Ok(Secret::new(password))
 }
@@ -159,7 +214,11 @@ fn password(args: &ConnectionArgs, login: &str, known: Option<Secret>) -> Result
 fn explain(error: taskflow_sdk::Error, url: &str) -> anyhow::Error {
     let hint = if error.is_login_refused() {
         Some(
-            "the server refused the login: check --db and --user (TASKFLOW_DB, TASKFLOW_USER) and the password",
+            "the server refused the login: check --db and --user (TASKFLOW_DB, TASKFLOW_USER) and the password (the API key over json2)",
+        )
+    } else if error.kind() == taskflow_sdk::ErrorKind::Insecure {
+        Some(
+            "the URL is plain http:// to a remote host: use https://, or pass --allow-insecure-http (TASKFLOW_ALLOW_INSECURE_HTTP=1) on a network you trust",
         )
     } else if error.is_connect() || error.is_timeout() {
         Some("the server did not answer: check --url (TASKFLOW_URL) and that the server is running")
