@@ -35,8 +35,8 @@ pub struct ConnectionArgs {
     #[arg(long, env = "TASKFLOW_USER", global = true)]
     pub user: Option<String>,
     /// The protocol: xmlrpc (the default), jsonrpc, json2 (servers 19+, with an API key from
-    /// TASKFLOW_API_KEY or --password-stdin; no --user needed) or auto (json2 when the server
-    /// is 19+, else jsonrpc).
+    /// TASKFLOW_API_KEY or --password-stdin; no --user needed) or auto (with an API key: json2
+    /// when the server is 19+, else jsonrpc with the key as the password and --user).
     #[arg(
         long,
         env = "TASKFLOW_TRANSPORT",

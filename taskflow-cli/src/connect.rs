@@ -53,10 +53,10 @@ pub async fn connect(
     let db = args.db.as_deref().context(
         "no database: pass --db or set TASKFLOW_DB (the database name, as on the login page)",
     )?;
-    let keyed = matches!(args.transport, Protocol::Json2);
+    // JSON-2 signs in with the key alone; auto may land there.
+    let keyed = matches!(args.transport, Protocol::Json2 | Protocol::Auto);
     let login = match args.user.as_deref() {
         Some(login) => login,
-        // JSON-2 signs in with the key alone.
         None if keyed => "",
         None => bail!("no user: pass --user or set TASKFLOW_USER (the login)"),
     };
@@ -68,11 +68,19 @@ pub async fn connect(
     let client = client(builder, args.transport, &password)
         .await
         .map_err(|e| explain(e, url))?;
-    let version = client.version().await.map_err(|e| explain(e, url))?;
+    if login.is_empty() && client.protocol() != Protocol::Json2 {
+        bail!(
+            "no user: the server speaks {}, where an API key needs the login: pass --user or set \
+             TASKFLOW_USER",
+            client.protocol()
+        );
+    }
+    // Signing in first: a client that may not send the credentials fails before any request.
     let session = client
         .authenticate(db, login, password.expose())
         .await
         .map_err(|e| explain(e, url))?;
+    let version = client.version().await.map_err(|e| explain(e, url))?;
     Ok(Connection {
         session,
         version,
@@ -120,11 +128,11 @@ async fn embedded(args: &ConnectionArgs, out: &Output) -> Result<Connection> {
     )
     .await
     .map_err(|e| explain(e, &url))?;
-    let version = client.version().await.map_err(|e| explain(e, &url))?;
     let session = client
         .authenticate(&db, &login, password.expose())
         .await
         .map_err(|e| explain(e, &url))?;
+    let version = client.version().await.map_err(|e| explain(e, &url))?;
     Ok(Connection {
         session,
         version,
@@ -163,7 +171,7 @@ async fn client(
 /// The password (or over JSON-2 the API key): `--password-stdin`, `TASKFLOW_PASSWORD`
 /// (`TASKFLOW_API_KEY` first on JSON-2), a known demo secret, or a prompt.
 fn password(args: &ConnectionArgs, login: &str, known: Option<Secret>) -> Result<Secret> {
-    let keyed = matches!(args.transport, Protocol::Json2);
+    let keyed = matches!(args.transport, Protocol::Json2 | Protocol::Auto);
     if args.password_stdin {
         let mut line = String::new();
         std::io::stdin()

@@ -30,6 +30,12 @@ impl Output {
     /// The command's target, first thing on stderr: `taskflow: URL, database DB, user LOGIN`.
     pub fn target(&self, url: &str, db: &str, login: &str, over: Protocol, why: Option<&str>) {
         let mut err = anstream::stderr();
+        // JSON-2 signs in with a key alone.
+        let login = if login.is_empty() {
+            "of the API key"
+        } else {
+            login
+        };
         let _ = match why {
             Some(why) => writeln!(
                 err,

@@ -300,3 +300,96 @@ fn the_transport_comes_from_the_flag_or_the_environment_and_is_the_one_spoken() 
     );
     assert_eq!(s.server.requests(), before);
 }
+
+#[test]
+fn json2_signs_in_with_the_key_alone_and_never_prints_it() {
+    let s = Server::start_in(taskflow_server::Mode::Odoo19);
+    let key = s.server.admin().api_key.expect("19 has API keys");
+    let env = vec![
+        ("TASKFLOW_URL".to_owned(), s.server.url()),
+        ("TASKFLOW_DB".to_owned(), s.server.db().to_owned()),
+        ("TASKFLOW_API_KEY".to_owned(), key.clone()),
+    ];
+    let run = taskflow(&["fields", "crm.tag", "--transport", "json2"], &env, None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        first_line(&run.stderr).ends_with(", over json2"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("Tag Name"), "{}", run.stdout);
+    let seen = s.server.requests();
+    assert!(seen.json2 > 0 && seen.xmlrpc + seen.jsonrpc == 0, "{seen}");
+    assert!(!run.stdout.contains(&key) && !run.stderr.contains(&key));
+
+    // From standard input, and a wrong one refused without showing it.
+    let no_key: Vec<_> = env[..2].to_vec();
+    let stdin = format!("{key}\n");
+    let run = taskflow(
+        &[
+            "--password-stdin",
+            "--transport",
+            "json2",
+            "fields",
+            "crm.tag",
+        ],
+        &no_key,
+        Some(&stdin),
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let run = taskflow(
+        &[
+            "--password-stdin",
+            "--transport",
+            "json2",
+            "fields",
+            "crm.tag",
+        ],
+        &no_key,
+        Some("hunter2-wrong\n"),
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("refused the login"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+
+    // Without a key and without a terminal: at once, saying how to give one.
+    let run = taskflow(
+        &["--transport", "json2", "fields", "crm.tag"],
+        &no_key,
+        None,
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr.contains("no API key") && run.stderr.contains("TASKFLOW_API_KEY"),
+        "{}",
+        run.stderr
+    );
+
+    // auto picks JSON-2 on 19 with a key.
+    let run = taskflow(&["--transport", "auto", "fields", "crm.tag"], &env, None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+}
+
+#[test]
+fn plain_http_to_a_remote_host_needs_the_opt_in() {
+    let run = taskflow(
+        &["fields", "crm.tag"],
+        &[
+            (
+                "TASKFLOW_URL".to_owned(),
+                "http://erp.example.invalid:8069".to_owned(),
+            ),
+            ("TASKFLOW_DB".to_owned(), "erp".to_owned()),
+            ("TASKFLOW_USER".to_owned(), "admin".to_owned()),
+            ("TASKFLOW_PASSWORD".to_owned(), "hunter2".to_owned()),
+        ],
+        None,
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr.contains("--allow-insecure-http"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+}

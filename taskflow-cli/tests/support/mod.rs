@@ -17,12 +17,19 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_in(taskflow_server::Mode::TaskFlow)
+    }
+
+    /// A server answering as `mode` (version 19 for JSON-2).
+    pub fn start_in(mode: taskflow_server::Mode) -> Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
-        let server = runtime.block_on(TestServer::start()).unwrap();
+        let server = runtime
+            .block_on(TestServer::builder().mode(mode).start())
+            .unwrap();
         Server {
             server,
             _runtime: runtime,
