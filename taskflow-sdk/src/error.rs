@@ -889,6 +889,8 @@ impl Error {
     /// methods.
     pub fn retry_cause(&self) -> Option<RetryCause> {
         match self {
+            // A TLS handshake that failed (an untrusted certificate) fails the same way again.
+            Error::Connect { source, .. } if is_tls_failure(source.as_ref()) => None,
             // No connection was made: the request was never sent.
             Error::Connect { .. } => Some(RetryCause::NeverRan),
             Error::Timeout { .. } | Error::Transport { .. } => Some(RetryCause::MayHaveRun),
@@ -899,6 +901,22 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// Whether a connect error's causes include the TLS layer's refusal: rustls reports a failed
+/// handshake (an unknown or invalid certificate) as an I/O error of kind `InvalidData`, where a
+/// refused or unreachable connection has its own kinds.
+fn is_tls_failure(error: &(dyn StdError + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        // An I/O error's `source` skips the error it wraps: descend through `get_ref`.
+        cause = match e.downcast_ref::<std::io::Error>() {
+            Some(io) if io.kind() == std::io::ErrorKind::InvalidData => return true,
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
+            None => e.source(),
+        };
+    }
+    false
 }
 
 /// Why a failed call may be sent again: what the failure shows the server did with it (see the

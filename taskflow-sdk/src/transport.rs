@@ -14,7 +14,8 @@
 //! | [`RolledBack`](RetryCause::RolledBack): the server rolled the call back | a concurrency failure left after the server's own retries (`SerializationFailure`, `DeadlockDetected`, `LockNotAvailable`, `TransactionRollbackError`) | every method: the transaction was rolled back, so nothing of the call stays, and the server itself retries these on every method |
 //! | [`MayHaveRun`](RetryCause::MayHaveRun): the answer was lost | HTTP 500 (a real server answers faults with HTTP 200; its 500 is a generic page, 134, also produced by a crash after the method ran); HTTP 502, 503, 504; a timeout; a connection reset or closed mid-exchange | read-only methods (`read`, `search`, `search_read`, `search_count`, `fields_get`, `name_get`, `name_search`, `default_get`, those added with [`RetryPolicy::idempotent_method`]) and `version`/`authenticate`; and the bulk loader's chunks whose rows all carry an external id, since loading them again updates the same records |
 //!
-//! Everything else is not retried: faults (access, missing records, user and server errors),
+//! Everything else is not retried: a TLS handshake that refused the server's certificate,
+//! faults (access, missing records, user and server errors),
 //! an unknown database (also an `OperationalError`, saying "does not exist": 006, 071), bodies
 //! that do not decode, and responses over the size limit.
 //!

@@ -52,6 +52,16 @@ const VERSION: &[u8] = include_bytes!(concat!(
 /// An HTTPS server answering every request with the recorded `version()` answer; returns its
 /// port.
 async fn https_server() -> u16 {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        VERSION.len()
+    );
+    https_server_answering([head.as_bytes(), VERSION].concat()).await
+}
+
+/// An HTTPS server answering every request with `response` (head and body); returns its port.
+async fn https_server_answering(response: Vec<u8>) -> u16 {
+    let response = Arc::new(response);
     let certs = CertificateDer::pem_slice_iter(SERVER_CERT.as_bytes())
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
@@ -68,7 +78,7 @@ async fn https_server() -> u16 {
     tokio::spawn(async move {
         loop {
             let (stream, _) = listener.accept().await.unwrap();
-            let acceptor = acceptor.clone();
+            let (acceptor, response) = (acceptor.clone(), Arc::clone(&response));
             tokio::spawn(async move {
                 // A client that refuses the certificate ends the handshake: nothing to serve.
                 let Ok(mut tls) = acceptor.accept(stream).await else {
@@ -96,12 +106,7 @@ async fn https_server() -> u16 {
                         }
                     }
                 }
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    VERSION.len()
-                );
-                let _ = tls.write_all(head.as_bytes()).await;
-                let _ = tls.write_all(VERSION).await;
+                let _ = tls.write_all(&response).await;
                 let _ = tls.shutdown().await;
             });
         }
@@ -138,6 +143,8 @@ async fn an_unknown_certificate_is_refused() {
     ] {
         let err = client.version().await.unwrap_err();
         assert!(err.is_connect(), "{err:?}");
+        // An untrusted certificate stays untrusted: not sent again.
+        assert_eq!(err.retry_cause(), None, "{err:?}");
         let text = format!("{err} {err:?}").to_lowercase();
         assert!(text.contains("certificate"), "{text}");
         // A report that walks the sources says why, each message once.
@@ -153,4 +160,31 @@ async fn an_unknown_certificate_is_refused() {
             assert_eq!(report.matches(layer.as_str()).count(), 1, "{report}");
         }
     }
+}
+
+/// A redirect from HTTPS down to plain HTTP on the same host is another origin: not followed,
+/// so the password in the resent body never travels in clear (issue 18).
+#[tokio::test]
+async fn a_redirect_to_plain_http_is_not_followed() {
+    let plain = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let plain_port = plain.local_addr().unwrap().port();
+    let redirect = format!(
+        "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:{plain_port}/xmlrpc/2/common\r\n\
+         Content-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    let port = https_server_answering(redirect.into_bytes()).await;
+    let client = Client::builder()
+        .url(&format!("https://127.0.0.1:{port}"))
+        .add_root_certificate_pem(TEST_CA.as_bytes())
+        .tls_built_in_root_certs(false)
+        .build()
+        .unwrap();
+    let err = client
+        .authenticate("db", "admin", "s3cr3t")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), taskflow_sdk::ErrorKind::Redirect, "{err}");
+    // Nothing connected to the plain port.
+    let accepted = tokio::time::timeout(std::time::Duration::from_millis(50), plain.accept()).await;
+    assert!(accepted.is_err(), "the plain HTTP listener was reached");
 }
