@@ -14,22 +14,19 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderMap;
 
 use crate::error::{CallInfo, Error, Fault, Result};
-use crate::json2::{self, Answer};
 use crate::jsonrpc;
-use crate::kwargs::{Kwargs, KwargsPayload};
 use crate::origin;
 use crate::protocol::Protocol;
 use crate::secret::Secret;
 use crate::session::Session;
 use crate::transport::{Method, Reply, Request, RetryPolicy, Transport, TransportConfig};
-use crate::version::{ServerVersion, WebVersion};
+use crate::version::ServerVersion;
 use crate::xmlrpc::{self, DecodeError, DecodeErrorKind, EncodeError, Limits, Response, Value};
 
-/// JSON-2's database header (odoo-19-json2, index.md "Database selection").
-const DATABASE_HEADER: HeaderName = HeaderName::from_static("x-odoo-database");
+mod json2_calls;
 
 /// Default maximum response size: 128 MiB.
 const DEFAULT_MAX_RESPONSE_SIZE: u64 = 128 * 1024 * 1024;
@@ -189,31 +186,6 @@ impl Client {
             .await
     }
 
-    /// `GET /web/version` (a 404 on servers before 17, the TaskFlow document's 9.0) or JSON-2's
-    /// `GET /json/version`, which answer alike.
-    async fn web_version(&self, endpoint: &Endpoint) -> Result<WebVersion> {
-        let request = Request {
-            method: Method::Get,
-            url: &endpoint.url,
-            content_type: "application/json",
-            headers: HeaderMap::new(),
-            json_errors: false,
-        };
-        let call = CallInfo::new(endpoint.display.clone(), None, "version");
-        let limits = &self.inner.limits;
-        self.exchange(
-            &request,
-            call,
-            true,
-            |_| Ok(()),
-            |reply, _| match reply {
-                Reply::Ok(bytes) => jsonrpc::from_slice(bytes, limits).map(Ok),
-                Reply::JsonError { .. } => Ok(Err(Fault::returned_none())),
-            },
-        )
-        .await
-    }
-
     /// `common.authenticate(db, login, password, {})`: logs in and returns a [`Session`]
     /// holding the database, the uid and the password (or API key).
     ///
@@ -275,81 +247,6 @@ impl Client {
         }
     }
 
-    /// A session on `db` with the API key given to the builder ([`ClientBuilder::json2`] or
-    /// [`ClientBuilder::api_key`]), as the key's user: JSON-2 needs no login.
-    ///
-    /// ```no_run
-    /// # async fn run() -> taskflow_sdk::Result<()> {
-    /// use taskflow_sdk::Client;
-    ///
-    /// let key = std::env::var("TASKFLOW_API_KEY").unwrap_or_default();
-    /// let client = Client::builder().url("https://erp.example.com").json2(key).build()?;
-    /// let session = client.session("erp").await?;
-    /// println!("signed in as uid {}", session.uid());
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// Over XML-RPC and JSON-RPC a key is a password, and the login is needed: use
-    /// [`Client::authenticate`]`(db, login, key)` there.
-    pub async fn session(&self, db: &str) -> Result<Session> {
-        let Some(key) = self.inner.api_key.clone() else {
-            return Err(Error::builder(
-                "Client::session needs an API key: set ClientBuilder::json2 or ClientBuilder::api_key",
-                None,
-            ));
-        };
-        if self.inner.protocol != Protocol::Json2 {
-            return Err(Error::builder(
-                format!(
-                    "Client::session signs in with the API key alone, which only JSON-2 can do; \
-                     this client speaks {}: call authenticate(db, login, key) instead",
-                    self.inner.protocol
-                ),
-                None,
-            ));
-        }
-        self.key_session(db, "", key).await
-    }
-
-    /// A JSON-2 session for `key`: `res.users.context_get` tells the uid.
-    async fn key_session(&self, db: &str, login: &str, key: Secret) -> Result<Session> {
-        #[derive(serde::Deserialize)]
-        struct UserContext {
-            uid: i64,
-        }
-        let answer: Result<UserContext> = self
-            .call_json2(
-                db,
-                &key,
-                "res.users",
-                "context_get",
-                &(),
-                Kwargs::new().with_session_context(&[]),
-                true,
-            )
-            .await;
-        match answer {
-            Ok(context) => Ok(Session::new(
-                self.clone(),
-                db.to_owned(),
-                context.uid,
-                login.to_owned(),
-                key,
-            )),
-            Err(e)
-                if e.fault()
-                    .is_some_and(|f| f.code() == &xmlrpc::FaultCode::Int(401)) =>
-            {
-                Err(Error::LoginRefused {
-                    db: db.to_owned(),
-                    login: login.to_owned(),
-                    endpoint: self.inner.json2.display.clone(),
-                })
-            }
-            Err(e) => Err(e),
-        }
-    }
-
     /// A copy of this client speaking `protocol`, sharing its connections and bound.
     fn with_protocol(&self, protocol: Protocol) -> Result<Client> {
         let inner = &*self.inner;
@@ -384,69 +281,6 @@ impl Client {
             }),
             None => Ok(()),
         }
-    }
-
-    /// Calls `model.method` over JSON-2 with `key` on `db` (no header when empty): the
-    /// positional `args` named from the signature table, `kwargs` beside them.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn call_json2<A, R>(
-        &self,
-        db: &str,
-        key: &Secret,
-        model: &str,
-        method: &str,
-        args: &A,
-        kwargs: KwargsPayload<'_>,
-        idempotent: bool,
-    ) -> Result<R>
-    where
-        A: Serialize + ?Sized,
-        R: DeserializeOwned,
-    {
-        let call = CallInfo::new(self.inner.json2.display.clone(), Some(model), method);
-        self.check_secure(&call)?;
-        let encode_error = |message: &str| Error::Encode {
-            source: EncodeError::new(message),
-            call: call.clone(),
-        };
-        let url = self
-            .inner
-            .json2
-            .url
-            .join(&format!("{model}/{method}"))
-            .map_err(|_| encode_error("the model and method do not make a URL path"))?;
-        let mut headers = HeaderMap::new();
-        let mut bearer = HeaderValue::try_from(format!("bearer {}", key.expose()))
-            .map_err(|_| encode_error("the API key has characters an HTTP header cannot carry"))?;
-        bearer.set_sensitive(true);
-        headers.insert(AUTHORIZATION, bearer);
-        if !db.is_empty() {
-            let db = HeaderValue::try_from(db).map_err(|_| {
-                encode_error("the database name has characters an HTTP header cannot carry")
-            })?;
-            headers.insert(DATABASE_HEADER, db);
-        }
-        let request = Request {
-            method: Method::Post,
-            url: &url,
-            content_type: "application/json",
-            headers,
-            json_errors: true,
-        };
-        let answer = if method == "create" && json2::first_is_map(args) {
-            Answer::Single
-        } else {
-            Answer::Bare
-        };
-        let limits = &self.inner.limits;
-        self.exchange(
-            &request,
-            call.clone(),
-            idempotent,
-            |body| json2::encode_call_into(body, method, args, kwargs),
-            |reply, _| json2::decode(reply, limits, answer),
-        )
-        .await
     }
 
     /// Sends one call and decodes its result straight into `R`, in a tracing span with the
@@ -1124,78 +958,4 @@ fn redact_url(raw: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn endpoints_keep_a_base_path_and_drop_credentials() {
-        let client = Client::new("https://bob:hunter2@erp.example.com/odoo?x=1").unwrap();
-        assert_eq!(
-            client.inner.object.display,
-            "https://erp.example.com/odoo/xmlrpc/2/object"
-        );
-        assert_eq!(client.inner.object.url.password(), Some("hunter2"));
-        assert!(!format!("{client:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn builder_errors_wait_for_build() {
-        let err = Client::builder()
-            .add_root_certificate_pem(b"not a certificate")
-            .url("http://127.0.0.1:1")
-            .build()
-            .unwrap_err();
-        assert!(err.is_builder(), "{err}");
-        assert!(Client::new("ftp://x").unwrap_err().is_builder());
-        assert!(Client::new("not a url").unwrap_err().is_builder());
-        assert!(Client::builder().build().unwrap_err().is_builder());
-    }
-
-    /// A self-signed CA made for this test (`openssl req -x509 -newkey ec ...`).
-    const TEST_CA: &str = "-----BEGIN CERTIFICATE-----\n\
-                           MIIBjjCCATOgAwIBAgIUZZFOENIH5ijqi1+1W8W3q47cni4wCgYIKoZIzj0EAwIw\n\
-                           GzEZMBcGA1UEAwwQdGFza2Zsb3cgdGVzdCBDQTAgFw0yNjExMzAwOTA1NDhaGA8y\n\
-                           MTI2MTEwNjA5MDU0OFowGzEZMBcGA1UEAwwQdGFza2Zsb3cgdGVzdCBDQTBZMBMG\n\
-                           ByqGSM49AgEGCCqGSM49AwEHA0IABOrld3Qk1ywpYAq0i4JOCtKkeIk1maU6iyia\n\
-                           JP1whSLiQ43QMaiyPAR8PZ8d7UJcn3/7yA+dQ62j82b1PVyvawKjUzBRMB0GA1Ud\n\
-                           DgQWBBSSBNmaGY6pc/COTNI5k5bHz1ZsujAfBgNVHSMEGDAWgBSSBNmaGY6pc/CO\n\
-                           TNI5k5bHz1ZsujAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQDu\n\
-                           r1Vrmodz12Vzg8PBLel4F4srJHF/C5g9II1/lrRM1AIhAOjEKJ5MiovrXyVZ38zn\n\
-                           ZY33Rf9GNKeJdJlKw5HfGAeG\n\
-                           -----END CERTIFICATE-----\n";
-
-    #[test]
-    fn extra_root_certificates_load_as_pem_or_der() {
-        use base64::Engine;
-        let client = Client::builder()
-            .url("https://erp.example.com")
-            .add_root_certificate_pem(TEST_CA.as_bytes())
-            .tls_built_in_root_certs(false)
-            .build();
-        assert!(client.is_ok(), "{client:?}");
-        let b64: String = TEST_CA
-            .lines()
-            .filter(|l| !l.starts_with("-----"))
-            .collect();
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(b64)
-            .unwrap();
-        let client = Client::builder()
-            .url("https://erp.example.com")
-            .add_root_certificate_der(&der)
-            .build();
-        assert!(client.is_ok(), "{client:?}");
-        let err = Client::builder()
-            .url("https://erp.example.com")
-            .add_root_certificate_der(&der[..der.len() / 2])
-            .build()
-            .unwrap_err();
-        assert!(err.is_builder(), "{err}");
-    }
-
-    #[test]
-    fn client_is_send_sync_and_cheap_to_clone() {
-        fn check<T: Send + Sync + Clone + 'static>() {}
-        check::<Client>();
-    }
-}
+mod tests;
