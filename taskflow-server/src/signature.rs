@@ -89,6 +89,10 @@ pub fn method(model_name: &str, name: &str, mode: Mode) -> Option<Method> {
             "BaseModel.fields_get",
             &[("allfields", false), ("attributes", false)],
         ),
+        // 18 renamed the parameter (`default_get(self, fields: list[str])`).
+        "default_get" if mode == Mode::Odoo19 => {
+            model("BaseModel.default_get", &[("fields", true)])
+        }
         "default_get" => model("BaseModel.default_get", &[("fields_list", true)]),
         "read_group" => model(
             "BaseModel.read_group",
