@@ -22,7 +22,7 @@ use crate::origin;
 use crate::protocol::Protocol;
 use crate::secret::Secret;
 use crate::session::Session;
-use crate::transport::{Method, Reply, Request, RetryPolicy, Transport, TransportConfig};
+use crate::transport::{self, Method, Reply, Request, RetryPolicy, Transport, TransportConfig};
 use crate::version::ServerVersion;
 use crate::xmlrpc::{self, DecodeError, DecodeErrorKind, EncodeError, Limits, Response, Value};
 
@@ -150,7 +150,9 @@ impl Client {
     pub(crate) fn object_display(&self) -> String {
         match self.inner.protocol {
             Protocol::Json2 => self.inner.json2.display.clone(),
-            _ => self.inner.object.display.clone(),
+            Protocol::XmlRpc | Protocol::JsonRpc | Protocol::Auto => {
+                self.inner.object.display.clone()
+            }
         }
     }
 
@@ -203,7 +205,8 @@ impl Client {
     ///
     /// On JSON-2 there is no login: `password` is the user's API key, and the uid is the one
     /// the server answers for it (`res.users.context_get`); a refused key gives
-    /// [`Error::LoginRefused`] too. [`Client::session`] does the same with the builder's key.
+    /// [`Error::LoginRefused`] too. `login` is kept as [`Session::login`] but not checked: the
+    /// key alone decides the user. [`Client::session`] does the same with the builder's key.
     pub async fn authenticate(&self, db: &str, login: &str, password: &str) -> Result<Session> {
         let password = Secret::new(password);
         if self.inner.protocol == Protocol::Json2 {
@@ -328,7 +331,8 @@ impl Client {
         let limits = &self.inner.limits;
         self.exchange(&request, call, idempotent, encode, |reply, _| match reply {
             Reply::Ok(bytes) => decode_rpc(protocol, bytes, limits),
-            Reply::JsonError { .. } => Ok(Err(Fault::returned_none())),
+            // Not asked for (`json_errors` is false): reported by its status.
+            Reply::JsonError { .. } => Err(not_an_answer()),
         })
         .await
     }
@@ -391,10 +395,17 @@ impl Client {
                             Reply::Ok(bytes) | Reply::JsonError { body: bytes, .. } => bytes.len(),
                         };
                         span.record("response_bytes", len);
-                        match decode(&reply, &call) {
-                            Ok(Ok(value)) => Ok(value),
-                            Ok(Err(fault)) => Err(Error::from_fault(fault, call.clone())),
-                            Err(source) => Err(Error::Decode {
+                        match (decode(&reply, &call), &reply) {
+                            (Ok(Ok(value)), _) => Ok(value),
+                            (Ok(Err(fault)), _) => Err(Error::from_fault(fault, call.clone())),
+                            // A JSON body that is no error object (a proxy's 502): the status
+                            // speaks, and the retry table applies to it.
+                            (Err(_), Reply::JsonError { status, body }) => Err(Error::Status {
+                                status: *status,
+                                excerpt: transport::excerpt(body),
+                                call: call.clone(),
+                            }),
+                            (Err(source), Reply::Ok(_)) => Err(Error::Decode {
                                 source,
                                 call: call.clone(),
                             }),
@@ -442,6 +453,12 @@ impl Client {
     }
 }
 
+/// The decode error of a reply that is not the protocol's answer; the exchange reports such a
+/// reply by its HTTP status.
+pub(crate) fn not_an_answer() -> DecodeError {
+    DecodeError::new(DecodeErrorKind::Structure, "not an answer of the protocol")
+}
+
 /// An XML-RPC or JSON-RPC response body as the call's result, or its fault.
 fn decode_rpc<R: DeserializeOwned>(
     protocol: Protocol,
@@ -454,7 +471,9 @@ fn decode_rpc<R: DeserializeOwned>(
             jsonrpc::Response::NoResult => Err(Fault::returned_none()),
             jsonrpc::Response::Fault(fault) => Err(fault),
         }),
-        _ => xmlrpc::decode_response::<R>(bytes, limits).map(|r| match r {
+        // JSON-2 decodes in `json2`; a built client never speaks Auto.
+        Protocol::Json2 | Protocol::Auto => Err(not_an_answer()),
+        Protocol::XmlRpc => xmlrpc::decode_response::<R>(bytes, limits).map(|r| match r {
             Response::Success(value) => Ok(value),
             Response::Fault(raw) => Err(Fault::from_raw(raw)),
         }),
@@ -466,7 +485,7 @@ fn decode_rpc<R: DeserializeOwned>(
 fn content_type(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::XmlRpc => "text/xml",
-        _ => "application/json",
+        Protocol::JsonRpc | Protocol::Json2 | Protocol::Auto => "application/json",
     }
 }
 
@@ -852,7 +871,12 @@ impl ClientBuilder {
             base.set_path(&path);
         }
         let (common, object) = rpc_endpoints(&base, self.protocol)?;
-        let insecure_host = origin::insecure_host(&base).filter(|_| !self.allow_insecure_http);
+        let insecure_host =
+            origin::insecure_host(&base, &self.resolve).filter(|_| !self.allow_insecure_http);
+        // Plain HTTP to loopback would reach an environment proxy in clear: such a base is
+        // never sent through one (unless plain HTTP anywhere was allowed).
+        let proxy_off = self.no_proxy
+            || (base.scheme() == "http" && !self.allow_insecure_http && insecure_host.is_none());
 
         let mut http = reqwest::Client::builder()
             .use_rustls_tls()
@@ -878,7 +902,7 @@ impl ClientBuilder {
         if let Some(max) = self.pool_max_idle_per_host {
             http = http.pool_max_idle_per_host(max);
         }
-        if self.no_proxy {
+        if proxy_off {
             http = http.no_proxy();
         }
         let http = http
@@ -935,7 +959,10 @@ fn rpc_endpoints(base: &Url, protocol: Protocol) -> Result<(Endpoint, Endpoint)>
             endpoint(base, "xmlrpc/2/common")?,
             endpoint(base, "xmlrpc/2/object")?,
         ),
-        _ => (endpoint(base, "jsonrpc")?, endpoint(base, "jsonrpc")?),
+        // JSON-2 has no services; Auto's probing client speaks none. Neither calls these.
+        Protocol::JsonRpc | Protocol::Json2 | Protocol::Auto => {
+            (endpoint(base, "jsonrpc")?, endpoint(base, "jsonrpc")?)
+        }
     })
 }
 

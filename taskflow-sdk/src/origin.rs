@@ -1,6 +1,8 @@
 //! Where credentials may go: never over plain HTTP to a host that is not loopback (unless the
 //! client allows it), and never along a redirect to another origin.
 
+use std::net::SocketAddr;
+
 use reqwest::Url;
 use reqwest::redirect::{Attempt, Policy};
 use url::Host;
@@ -10,14 +12,21 @@ const MAX_REDIRECTS: usize = 10;
 
 /// The host a credentialed call to `url` must not go to: `Some(host)` for plain HTTP to a
 /// host that is not loopback (`localhost`, 127.0.0.0/8, `::1`). Decided on the URL's host, not
-/// on what it resolves to: a name that happens to resolve to 127.0.0.1 is still a remote host
-/// to the user who wrote it.
-pub(crate) fn insecure_host(url: &Url) -> Option<String> {
+/// on what DNS makes of it: a name that happens to resolve to 127.0.0.1 is still a remote host
+/// to the user who wrote it. A loopback name the client's own `resolve` overrides send
+/// elsewhere is not loopback either.
+pub(crate) fn insecure_host(url: &Url, resolve: &[(String, SocketAddr)]) -> Option<String> {
     if url.scheme() != "http" {
         return None;
     }
     let loopback = match url.host()? {
-        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        Host::Domain(name) => {
+            name.eq_ignore_ascii_case("localhost")
+                && resolve
+                    .iter()
+                    .filter(|(host, _)| host.eq_ignore_ascii_case(name))
+                    .all(|(_, addr)| addr.ip().is_loopback())
+        }
         Host::Ipv4(ip) => ip.is_loopback(),
         Host::Ipv6(ip) => {
             ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
@@ -27,7 +36,8 @@ pub(crate) fn insecure_host(url: &Url) -> Option<String> {
 }
 
 /// Follows redirects within the origin (same scheme, host and port) only: reqwest resends the
-/// body on 307 and 308, and an XML-RPC or JSON-RPC body carries the password.
+/// body on 307 and 308, and an XML-RPC or JSON-RPC body carries the password. 301, 302 and 303
+/// are not followed at all: reqwest turns the POST into a GET without its body.
 pub(crate) fn redirect_policy() -> Policy {
     Policy::custom(|attempt: Attempt<'_>| {
         let Some(first) = attempt.previous().first() else {
@@ -37,7 +47,15 @@ pub(crate) fn redirect_policy() -> Policy {
             let error = format!("more than {MAX_REDIRECTS} redirects");
             return attempt.error(error);
         }
-        if same_origin(first, attempt.url()) {
+        if matches!(attempt.status().as_u16(), 301..=303) {
+            // reqwest would resend a POST as a GET without its body: the call cannot arrive.
+            let error = format!(
+                "not following the {} redirect to {}: it turns the call into a GET without its body",
+                attempt.status().as_u16(),
+                display_origin(attempt.url())
+            );
+            attempt.error(error)
+        } else if same_origin(first, attempt.url()) {
             attempt.follow()
         } else {
             let error = format!(
@@ -71,7 +89,7 @@ mod tests {
     use super::*;
 
     fn host(url: &str) -> Option<String> {
-        insecure_host(&Url::parse(url).unwrap())
+        insecure_host(&Url::parse(url).unwrap(), &[])
     }
 
     #[test]
@@ -97,6 +115,21 @@ mod tests {
         ] {
             assert_eq!(host(bad).as_deref(), Some(named), "{bad}");
         }
+    }
+
+    #[test]
+    fn localhost_resolved_elsewhere_is_not_loopback() {
+        let url = Url::parse("http://localhost:8069").unwrap();
+        let to = |addr: &str| vec![("localhost".to_owned(), addr.parse().unwrap())];
+        assert_eq!(insecure_host(&url, &to("127.0.0.1:8069")), None);
+        assert_eq!(insecure_host(&url, &to("[::1]:8069")), None);
+        assert_eq!(
+            insecure_host(&url, &to("10.0.0.5:8069")).as_deref(),
+            Some("localhost")
+        );
+        // Overrides of other names do not matter.
+        let other = vec![("erp.example.com".to_owned(), "10.0.0.5:1".parse().unwrap())];
+        assert_eq!(insecure_host(&url, &other), None);
     }
 
     #[test]

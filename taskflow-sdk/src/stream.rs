@@ -210,7 +210,11 @@ where
             std::panic::resume_unwind(e.into_panic());
         }
         Error::Transport {
-            call: CallInfo::new("/xmlrpc/2/object", Some(&self.model), "search_read"),
+            call: CallInfo::new(
+                self.session.client().object_display(),
+                Some(&self.model),
+                "search_read",
+            ),
             source: Box::new(e),
         }
     }
@@ -235,7 +239,7 @@ where
                         return Poll::Ready(Some(Err(Error::Encode {
                             source,
                             call: CallInfo::new(
-                                "/xmlrpc/2/object",
+                                this.session.client().object_display(),
                                 Some(&this.model),
                                 "search_read",
                             ),
@@ -272,7 +276,7 @@ where
                                     this.last_id
                                 )),
                                 call: CallInfo::new(
-                                    "/xmlrpc/2/object",
+                                    this.session.client().object_display(),
                                     Some(&this.model),
                                     "search_read",
                                 ),

@@ -411,7 +411,7 @@ fn classify(e: reqwest::Error, call: &CallInfo) -> Error {
 }
 
 /// The start of an error page, tags removed and whitespace collapsed.
-fn excerpt(page: &[u8]) -> String {
+pub(crate) fn excerpt(page: &[u8]) -> String {
     let text = String::from_utf8_lossy(&page[..page.len().min(EXCERPT_BYTES)]);
     let mut out = String::new();
     let mut in_tag = false;

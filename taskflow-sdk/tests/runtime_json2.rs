@@ -155,6 +155,24 @@ async fn a_server_error_body_is_not_retried_and_an_error_page_is() {
     assert_eq!(ids, [1, 2]);
     assert_eq!(server.requests(), 3);
 
+    // So is a JSON body that is no error object (a proxy's): its status speaks.
+    let server = ScriptedServer::start(|request, index| match request.path.as_str() {
+        "/json/2/res.users/context_get" => json(200, CONTEXT),
+        _ if index == 1 => json(503, r#"{"message": "Service Unavailable"}"#),
+        _ => json(200, "[3]"),
+    })
+    .await;
+    let session = client(&server).session("db").await.unwrap();
+    let ids: Vec<i64> = session
+        .execute_kw("res.partner", "search", ((),), Kwargs::new())
+        .await
+        .unwrap();
+    assert_eq!(ids, [3]);
+    assert_eq!(server.requests(), 3);
+    let server = ScriptedServer::always(json(502, r#"{"message": "Bad Gateway"}"#)).await;
+    let err = client(&server).session("db").await.unwrap_err();
+    assert_eq!(err.status(), Some(502), "{err}");
+
     // 404 and 415 HTML pages are transport errors with their status.
     for status in [404, 415] {
         let server = ScriptedServer::always(Reply::Status(status, "<h1>Not Found</h1>")).await;
@@ -272,4 +290,44 @@ async fn version_on_json2_asks_json_version_without_credentials() {
         ("GET", "/json/version")
     );
     assert_eq!(seen.header("authorization"), None);
+}
+
+#[tokio::test]
+async fn model_and_method_names_stay_in_the_json2_path() {
+    let server = ScriptedServer::start(|request, _| match request.path.as_str() {
+        "/json/2/res.users/context_get" => json(200, CONTEXT),
+        _ => json(200, "true"),
+    })
+    .await;
+    let session = client(&server).session("db").await.unwrap();
+    for (model, method) in [
+        ("https://elsewhere.example/x", "read"),
+        ("//elsewhere.example", "read"),
+        ("crm.lead/../../web", "read"),
+        ("crm.lead", "write?x=1#y"),
+    ] {
+        let _: bool = session
+            .execute_kw(model, method, (vec![1],), Kwargs::new())
+            .await
+            .unwrap();
+        let seen = server.last();
+        assert!(
+            seen.path.starts_with("/json/2/"),
+            "{model} {method}: {}",
+            seen.path
+        );
+        assert_eq!(
+            seen.path.matches('/').count(),
+            4,
+            "{model} {method}: {}",
+            seen.path
+        );
+    }
+    for (model, method) in [("..", "read"), ("crm.lead", ""), ("", "read")] {
+        let err = session
+            .execute_kw::<bool>(model, method, (vec![1],), Kwargs::new())
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Encode, "{model:?} {method:?}: {err}");
+    }
 }

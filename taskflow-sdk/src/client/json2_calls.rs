@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{Client, Endpoint};
-use crate::error::{CallInfo, Error, Fault, Result};
+use crate::error::{CallInfo, Error, Result};
 use crate::json2::{self, Answer};
 use crate::jsonrpc;
 use crate::kwargs::{Kwargs, KwargsPayload};
@@ -112,7 +112,7 @@ impl Client {
             |_| Ok(()),
             |reply, _| match reply {
                 Reply::Ok(bytes) => jsonrpc::from_slice(bytes, limits).map(Ok),
-                Reply::JsonError { .. } => Ok(Err(Fault::returned_none())),
+                Reply::JsonError { .. } => Err(super::not_an_answer()),
             },
         )
         .await
@@ -141,12 +141,23 @@ impl Client {
             source: EncodeError::new(message),
             call: call.clone(),
         };
-        let url = self
-            .inner
-            .json2
-            .url
-            .join(&format!("{model}/{method}"))
-            .map_err(|_| encode_error("the model and method do not make a URL path"))?;
+        // As path segments, percent-encoded: a model or method name can never leave
+        // `/json/2/` (a `/`, `..` or a whole URL in it would, through `Url::join`).
+        let mut url = self.inner.json2.url.clone();
+        match url.path_segments_mut() {
+            Ok(mut path) => {
+                path.pop_if_empty().push(model).push(method);
+            }
+            Err(()) => return Err(encode_error("the server URL cannot take a path")),
+        }
+        if model.is_empty()
+            || method.is_empty()
+            || [model, method].iter().any(|s| s.starts_with('.'))
+        {
+            return Err(encode_error(
+                "the model and method names must not be empty or start with a dot",
+            ));
+        }
         let mut headers = HeaderMap::new();
         let mut bearer = HeaderValue::try_from(format!("bearer {}", key.expose()))
             .map_err(|_| encode_error("the API key has characters an HTTP header cannot carry"))?;

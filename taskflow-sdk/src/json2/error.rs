@@ -5,10 +5,11 @@ use serde::Deserialize;
 
 use crate::error::{Fault, FaultKind};
 
-/// The error body (odoo-19-json2, index.md "Errors"); every member may be missing.
+/// The error body (odoo-19-json2, index.md "Errors"). Without `name`, the exception class,
+/// a JSON body is not one (a proxy's page, say) and its status speaks for it.
 #[derive(Deserialize)]
 struct ErrorBody {
-    name: Option<String>,
+    name: String,
     message: Option<String>,
     debug: Option<String>,
 }
@@ -18,11 +19,8 @@ struct ErrorBody {
 pub(crate) fn fault(status: u16, body: &[u8]) -> Option<Fault> {
     let body: ErrorBody = serde_json::from_slice(body).ok()?;
     let message = body.message.unwrap_or_default();
-    let kind = classify(status, body.name.as_deref(), &message);
-    let exception = body
-        .name
-        .as_deref()
-        .map(|n| Fault::short_exception(n).to_owned());
+    let kind = classify(status, Some(&body.name), &message);
+    let exception = Some(Fault::short_exception(&body.name).to_owned());
     Some(Fault::classified(
         kind,
         i64::from(status),

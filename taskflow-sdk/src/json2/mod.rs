@@ -26,7 +26,8 @@
 //! Results decode straight from the bytes under the [`jsonrpc`] conventions.
 //! Where JSON-2 answers differently from XML-RPC, the SDK gives XML-RPC's meaning:
 //! - `create` of one record (a map, not a list) answers a list of one id (odoo-19-json2/021,
-//!   023): the call returns the id;
+//!   023): the call returns the id. Other methods that return records answer their ids as a
+//!   list, as JSON-2 sends them (`copy` among them: decode a `Vec`);
 //! - `null` (a method that returned `None`) is the fault [`Error::is_returned_none`](crate::Error::is_returned_none)
 //!   tells, as on XML-RPC;
 //! - an error answer is a [`Fault`] classified by the exception class of its
@@ -102,8 +103,9 @@ pub(crate) fn decode<R: DeserializeOwned>(
         },
         Reply::JsonError { status, body } => match error::fault(*status, body) {
             Some(fault) => Ok(Err(fault)),
+            // Reported by its status (and retried as one).
             None => Err(DecodeError::new(
-                crate::xmlrpc::DecodeErrorKind::Syntax,
+                crate::xmlrpc::DecodeErrorKind::Structure,
                 format!("HTTP status {status} with a JSON body that is not a JSON-2 error object"),
             )),
         },

@@ -14,7 +14,8 @@ pub(crate) fn params(method: &str) -> Option<&'static [&'static str]> {
         "name_create" => &["name"],
         "fields_get" => &["allfields", "attributes"],
         "load" => &["fields", "data"],
-        "default_get" => &["fields_list"],
+        // `fields_list` up to 17; 18 renamed it (`default_get(self, fields: list[str])`).
+        "default_get" => &["fields"],
         "read_group" => &[
             "domain", "fields", "groupby", "offset", "limit", "orderby", "lazy",
         ],

@@ -330,16 +330,15 @@ fn error_bodies_without_a_known_name_fall_back_on_the_status() {
         };
         decode::<()>(&reply, &Limits::default(), Answer::Bare).map(|r| r.unwrap_err().kind())
     };
-    assert_eq!(kind(401, "{}").unwrap(), FaultKind::AccessDenied);
-    assert_eq!(
-        kind(403, r#"{"name": "x.Custom"}"#).unwrap(),
-        FaultKind::AccessError
-    );
-    assert_eq!(
-        kind(404, r#"{"message": "gone"}"#).unwrap(),
-        FaultKind::MissingRecord
-    );
-    assert_eq!(kind(422, "{}").unwrap(), FaultKind::UserError);
+    let custom = r#"{"name": "x.Custom", "message": "gone"}"#;
+    assert_eq!(kind(401, custom).unwrap(), FaultKind::AccessDenied);
+    assert_eq!(kind(403, custom).unwrap(), FaultKind::AccessError);
+    assert_eq!(kind(404, custom).unwrap(), FaultKind::MissingRecord);
+    assert_eq!(kind(422, custom).unwrap(), FaultKind::UserError);
+    // Without the exception class, a JSON body is no error object: its status speaks.
+    assert!(kind(404, r#"{"message": "gone"}"#).is_err());
+    assert!(kind(502, r#"{"message": "Bad Gateway"}"#).is_err());
+    assert!(kind(401, "{}").is_err());
     assert_eq!(
         kind(409, r#"{"name": "odoo.exceptions.LockError"}"#).unwrap(),
         FaultKind::ServerError
