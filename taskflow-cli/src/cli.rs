@@ -51,7 +51,12 @@ pub struct ConnectionArgs {
     pub password_stdin: bool,
     /// Allow sending the password or key over plain http:// to a host that is not loopback
     /// (refused by default: use https://).
-    #[arg(long, env = "TASKFLOW_ALLOW_INSECURE_HTTP", global = true)]
+    #[arg(
+        long,
+        env = "TASKFLOW_ALLOW_INSECURE_HTTP",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub allow_insecure_http: bool,
 }
 

@@ -392,4 +392,13 @@ fn plain_http_to_a_remote_host_needs_the_opt_in() {
         run.stderr
     );
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+
+    // The variable takes 1 and 0, as the hint says.
+    let s = Server::start();
+    for value in ["1", "0", "true"] {
+        let mut env = s.admin();
+        env.push(("TASKFLOW_ALLOW_INSECURE_HTTP".into(), value.into()));
+        let run = taskflow(&["fields", "crm.tag"], &env, None);
+        assert_eq!(run.code, Some(0), "{value}: {run:?}");
+    }
 }

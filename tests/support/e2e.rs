@@ -46,7 +46,11 @@ pub fn admin_from_env() -> Result<Option<Login>, BoxError> {
     let login = env::var("TASKFLOW_ADMIN_LOGIN")
         .ok()
         .filter(|l| !l.trim().is_empty());
-    let json2 = taskflow_workspace::protocol_from_env()? == Protocol::Json2;
+    // `auto` may land on JSON-2; on JSON-RPC a key is a password too.
+    let json2 = matches!(
+        taskflow_workspace::protocol_from_env()?,
+        Protocol::Json2 | Protocol::Auto
+    );
     let secret = match env::var("TASKFLOW_ADMIN_API_KEY") {
         Ok(key) if json2 => Ok(key),
         _ => env::var("TASKFLOW_ADMIN_PASSWORD"),
