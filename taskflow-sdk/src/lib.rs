@@ -1,8 +1,11 @@
-//! Typed async Rust SDK for TaskFlow's external API, over XML-RPC or JSON-RPC.
+//! Typed async Rust SDK for TaskFlow's external API, over XML-RPC, JSON-RPC or JSON-2.
 //!
 //! TaskFlow (of the Odoo lineage) speaks XML-RPC: `/xmlrpc/2/common` for `version` and
-//! `authenticate`, `/xmlrpc/2/object` for `execute_kw` on any model; and the same services as
-//! JSON-RPC at `/jsonrpc` ([`Protocol`], chosen on the [`ClientBuilder`]). This crate gives you:
+//! `authenticate`, `/xmlrpc/2/object` for `execute_kw` on any model; the same services as
+//! JSON-RPC at `/jsonrpc`; and from version 19, JSON-2 at `/json/2/<model>/<method>` with an
+//! API key ([`Protocol`], chosen on the [`ClientBuilder`]; [`ClientBuilder::json2`] for JSON-2).
+//! Credentials never go over plain HTTP to a host that is not loopback, nor along a redirect to
+//! another origin. This crate gives you:
 //!
 //! - [`Client`] and [`Session`]: connect, authenticate, and call any method with
 //!   [`Session::execute_kw`], typed by serde (`args: Serialize`, result `DeserializeOwned`) or
@@ -15,8 +18,9 @@
 //! - [`load`]: bulk import with external ids, chunked and concurrent, with per-row errors; and
 //!   [`stream`]: whole tables as an async stream of records, paged by id.
 //! - [`xmlrpc`]: the codec underneath: a serde serializer and a streaming deserializer over
-//!   quick-xml that decodes responses straight into your types; and [`jsonrpc`], its JSON-RPC
-//!   counterpart, under the same conventions.
+//!   quick-xml that decodes responses straight into your types; [`jsonrpc`], its JSON-RPC
+//!   counterpart, under the same conventions; and [`json2`], which names `execute_kw`'s
+//!   positional arguments for JSON-2.
 //!
 //! ```no_run
 //! use taskflow_sdk::{Client, Id, Many2one, TaskflowModel};

@@ -1,5 +1,5 @@
-//! An embedded, in-memory TaskFlow-compatible XML-RPC and JSON-RPC server, for examples, tests
-//! and offline work.
+//! An embedded, in-memory TaskFlow-compatible XML-RPC, JSON-RPC and JSON-2 server, for examples,
+//! tests and offline work.
 //!
 //! It speaks the same APIs as a real TaskFlow (Odoo) server and behaves like one as far as a
 //! client can observe: the `/xmlrpc/2/common`, `/xmlrpc/2/object` and `/xmlrpc/2/db` endpoints
@@ -7,8 +7,12 @@
 //! errors naming their exception class), the web client's JSON routes with their session
 //! cookie (`/web/session/authenticate`, `/web/dataset/call_kw`, ...), the ORM methods, search
 //! domains, x2many commands, `load` with external ids, and faults with the real codes and text
-//! shapes. The recorded transcripts in `tests/fixtures/odoo-17` and
-//! `tests/fixtures/odoo-17-jsonrpc` are the ground truth; conformance tests replay them.
+//! shapes. In its version-19 mode ([`Mode::Odoo19`]) it also serves JSON-2
+//! (`POST /json/2/<model>/<method>`, authenticated by the API keys of
+//! [`TestServer::admin`] and [`TestServer::demo`]) and version discovery (`/web/version`,
+//! `/json/version`). The recorded transcripts in `tests/fixtures/odoo-17`,
+//! `tests/fixtures/odoo-17-jsonrpc`, `tests/fixtures/odoo-19-xmlrpc` and
+//! `tests/fixtures/odoo-19-json2` are the ground truth; conformance tests replay them.
 //!
 //! Embedded, it binds an ephemeral loopback port and stops when dropped:
 //!
