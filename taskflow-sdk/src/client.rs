@@ -395,7 +395,8 @@ impl Client {
                             Reply::Ok(bytes) | Reply::JsonError { body: bytes, .. } => bytes.len(),
                         };
                         span.record("response_bytes", len);
-                        match (decode(&reply, &call), &reply) {
+                        let decoded = decode(&reply, &call);
+                        let result = match (decoded, &reply) {
                             (Ok(Ok(value)), _) => Ok(value),
                             (Ok(Err(fault)), _) => Err(Error::from_fault(fault, call.clone())),
                             // A JSON body that is no error object (a proxy's 502): the status
@@ -409,7 +410,9 @@ impl Client {
                                 source,
                                 call: call.clone(),
                             }),
-                        }
+                        };
+                        transport.recycle_reply(reply);
+                        result
                     }
                     Err(e) => Err(e),
                 };

@@ -188,14 +188,16 @@ pub(crate) struct Transport {
     /// One permit per request in flight, shared by everything the client sends.
     in_flight: Arc<Semaphore>,
     max_in_flight: usize,
-    /// Request bodies sent and given back, for the next requests to encode into: a bulk load
-    /// sends megabyte bodies one after another, and a fresh allocation of that size comes from
-    /// the system zeroed and page-faulted in each time (a tenth of a load's client CPU).
+    /// Request bodies sent and response bodies decoded, given back for the next exchanges to
+    /// encode or read into: a bulk load sends, and a stream reads, megabyte bodies one after
+    /// another, and a fresh allocation of that size comes from the system zeroed and
+    /// page-faulted in each time (a tenth of a load's client CPU).
     spare_bodies: std::sync::Mutex<Vec<Vec<u8>>>,
 }
 
-/// How many request bodies [`Transport`] keeps for reuse, and the largest it keeps: enough for
-/// the chunks of a bulk load in flight, without holding on to an outsized one.
+/// How many bodies [`Transport`] keeps for reuse, and the largest it keeps: enough for the
+/// chunks of a bulk load or the pages of a stream in flight, without holding on to an outsized
+/// one.
 const SPARE_BODIES: (usize, usize) = (8, 4 << 20);
 
 /// How much of an error page to keep for the error message.
@@ -233,16 +235,26 @@ impl Transport {
 
     /// Keeps a sent body for reuse, if nothing else holds it and it is not outsized.
     fn give_back(&self, body: Bytes) {
-        let Ok(mut body) = body.try_into_mut() else {
-            return;
-        };
-        if body.capacity() > SPARE_BODIES.1 {
+        if let Ok(body) = body.try_into_mut() {
+            self.keep(Vec::from(body));
+        }
+    }
+
+    /// Keeps a decoded response's body for reuse.
+    pub(crate) fn recycle_reply(&self, reply: Reply) {
+        match reply {
+            Reply::Ok(body) | Reply::JsonError { body, .. } => self.keep(body),
+        }
+    }
+
+    fn keep(&self, mut body: Vec<u8>) {
+        if body.capacity() > SPARE_BODIES.1 || body.capacity() == 0 {
             return;
         }
         body.clear();
         let mut spare = self.spare_bodies.lock().unwrap_or_else(|e| e.into_inner());
         if spare.len() < SPARE_BODIES.0 {
-            spare.push(Vec::from(body));
+            spare.push(body);
         }
     }
 
@@ -335,7 +347,7 @@ impl Transport {
             .unwrap_or(8 * 1024)
             .min(limit)
             .min(64 * 1024 * 1024);
-        let mut buf = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        let mut buf = self.body_buffer(usize::try_from(capacity).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(|e| classify(e, call))? {
             if (buf.len() + chunk.len()) as u64 > limit {
                 return Err(too_large());
