@@ -501,6 +501,23 @@ mod tests {
     }
 
     #[test]
+    fn decoded_response_bodies_are_reused_unless_outsized() {
+        let transport = transport();
+        let mut body = Vec::with_capacity(200_000);
+        body.extend_from_slice(b"[1, 2, 3]");
+        let at = body.as_ptr();
+        transport.recycle_reply(Reply::Ok(body));
+        let reused = transport.body_buffer(10);
+        assert!(reused.is_empty());
+        assert_eq!(reused.as_ptr(), at, "the response's allocation comes back");
+        transport.recycle_reply(Reply::JsonError {
+            status: 500,
+            body: vec![0; SPARE_BODIES.1 + 1],
+        });
+        assert!(transport.spare_bodies.lock().unwrap().is_empty());
+    }
+
+    #[test]
     fn excerpt_strips_tags_and_collapses_whitespace() {
         let page = b"<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n\
                      <h1>Method Not Allowed</h1>";
