@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use serde::ser::{self, Impossible, Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{self, Impossible, Serialize, SerializeMap, Serializer};
 
 use super::signature;
 use crate::kwargs::KwargsPayload;
@@ -195,44 +195,30 @@ impl<'a, 'k, M: SerializeMap> Serializer for Positional<'a, 'k, M> {
     }
 }
 
-impl<M: SerializeMap> SerializeSeq for Elements<'_, '_, M> {
-    type Ok = ();
-    type Error = M::Error;
+/// The arguments' elements arrive the same way whether the arguments are a list, a tuple or a
+/// tuple struct.
+macro_rules! elements {
+    ($($trait:ident::$method:ident),*) => {
+        $(impl<M: SerializeMap> ser::$trait for Elements<'_, '_, M> {
+            type Ok = ();
+            type Error = M::Error;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), M::Error> {
-        self.entry(value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), M::Error> {
+                self.entry(value)
+            }
 
-    fn end(self) -> Result<(), M::Error> {
-        Ok(())
-    }
+            fn end(self) -> Result<(), M::Error> {
+                Ok(())
+            }
+        })*
+    };
 }
 
-impl<M: SerializeMap> ser::SerializeTuple for Elements<'_, '_, M> {
-    type Ok = ();
-    type Error = M::Error;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), M::Error> {
-        self.entry(value)
-    }
-
-    fn end(self) -> Result<(), M::Error> {
-        Ok(())
-    }
-}
-
-impl<M: SerializeMap> ser::SerializeTupleStruct for Elements<'_, '_, M> {
-    type Ok = ();
-    type Error = M::Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), M::Error> {
-        self.entry(value)
-    }
-
-    fn end(self) -> Result<(), M::Error> {
-        Ok(())
-    }
-}
+elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 /// What [`FirstArg`] learnt, carried out as its error so that nothing is serialized past it.
 #[derive(Debug, PartialEq)]
@@ -400,28 +386,22 @@ impl Serializer for ShapeOf {
 /// The arguments' first element, probed by [`ShapeOf`].
 struct FirstElement;
 
-impl SerializeSeq for FirstElement {
-    type Ok = ();
-    type Error = Shape;
+/// The first element of a list or a tuple alike.
+macro_rules! first_element {
+    ($($trait:ident),*) => {
+        $(impl ser::$trait for FirstElement {
+            type Ok = ();
+            type Error = Shape;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Shape> {
-        value.serialize(ShapeOf)
-    }
+            fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Shape> {
+                value.serialize(ShapeOf)
+            }
 
-    fn end(self) -> Result<(), Shape> {
-        Err(Shape::Other)
-    }
+            fn end(self) -> Result<(), Shape> {
+                Err(Shape::Other)
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for FirstElement {
-    type Ok = ();
-    type Error = Shape;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Shape> {
-        value.serialize(ShapeOf)
-    }
-
-    fn end(self) -> Result<(), Shape> {
-        Err(Shape::Other)
-    }
-}
+first_element!(SerializeSeq, SerializeTuple);
