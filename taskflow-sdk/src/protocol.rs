@@ -29,7 +29,7 @@ use std::str::FromStr;
 /// | credentials | login and password (or API key) in every call | the same | `Authorization: bearer <API key>`, no login | [`Client::authenticate`](crate::Client::authenticate) on all three; with JSON-2 the "password" is the key and the uid comes from `res.users.context_get` |
 /// | arguments | positional and keyword | the same | named only (`vals_list`, `ids`, `domain`...) | positional arguments are named from [one table](crate::json2) |
 /// | `create` of one record | answers the id | the same | answers a list of one id (odoo-19-json2/021) | the id |
-/// | display names | `name_get` (gone in 17+: `display_name`) | the same | `display_name` (013, 014) | [`name_get`](crate::model::name_get) reads whichever the server has |
+/// | display names | `name_get` (gone since 18: `display_name`) | the same | `display_name` (013, 014) | [`name_get`](crate::model::name_get) reads whichever the server has |
 /// | a method that returns `None` | fault 1 `TypeError: cannot marshal None` (odoo-17/087) | success without `result` (odoo-17-jsonrpc/093) | `null` | an [`Error`](crate::Error) whose [`is_returned_none`](crate::Error::is_returned_none) is true: the method ran and was committed |
 /// | the exception class | parsed from the traceback of fault 1, or implied by fault codes 2, 3, 4 | `error.data.name` | the error body's `name` | [`Fault::exception`](crate::Fault::exception), shortened alike (`ValueError`, `MissingError`) |
 /// | fault kinds | by fault code and exception | by exception name (`odoo.exceptions.AccessError` and so on) | by exception name; the HTTP status only when the name says nothing | the same [`FaultKind`](crate::FaultKind)s, and so the same [retry causes](crate::transport#the-retry-table) |
