@@ -9,8 +9,8 @@
 //! For each: rows per second and the client process's CPU time (the rows to load are generated
 //! before the clocks start and freed after they stop, on both sides). Run with
 //! `cargo bench --bench bulk` (`BULK_ROWS=20000` for a quicker run, `BULK_ROUNDS` for more or
-//! fewer than 3 alternating rounds, `BULK_PROTOCOLS=xmlrpc` or `jsonrpc` for one protocol instead
-//! of both, `BULK_SWEEP=1` to also try chunk sizes and concurrency levels, which is how the
+//! fewer than 3 alternating rounds, `BULK_PROTOCOLS=xmlrpc`, `jsonrpc` or `json2` (or a comma-separated
+//! list) instead of all three, `BULK_SWEEP=1` to also try chunk sizes and concurrency levels, which is how the
 //! defaults were chosen).
 
 use std::hint::black_box;
@@ -76,6 +76,8 @@ fn server_binary() -> PathBuf {
 struct Server {
     child: Child,
     url: String,
+    /// The demo user's API key, printed at start-up by a version-19 server (JSON-2).
+    demo_key: Option<String>,
 }
 
 impl Drop for Server {
@@ -85,26 +87,42 @@ impl Drop for Server {
     }
 }
 
-fn start_server(binary: &PathBuf) -> Server {
+/// A standalone server for `protocol`: as version 19 for JSON-2, which only it serves.
+fn start_server(binary: &PathBuf, protocol: Protocol) -> Server {
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
-    let mut child = Command::new(binary)
-        .args(["--listen", &format!("127.0.0.1:{port}")])
+    let json2 = protocol == Protocol::Json2;
+    let mut command = Command::new(binary);
+    command.args(["--listen", &format!("127.0.0.1:{port}")]);
+    if json2 {
+        command.arg("--odoo-19");
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("server starts");
-    // Wait for the start-up line.
-    let stdout = child.stdout.take().expect("server stdout");
+    // Wait for the start-up line, and on 19 for the demo user's key after it.
+    let mut stdout = BufReader::new(child.stdout.take().expect("server stdout"));
+    let mut demo_key = None;
     let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("start-up line");
+    stdout.read_line(&mut line).expect("start-up line");
+    while json2 && demo_key.is_none() {
+        line.clear();
+        if stdout.read_line(&mut line).expect("key line") == 0 {
+            panic!("the version-19 server printed no demo API key");
+        }
+        demo_key = line
+            .trim()
+            .strip_prefix("taskflow-server api key demo: ")
+            .map(str::to_owned);
+    }
     Server {
         child,
         url: format!("http://127.0.0.1:{port}"),
+        demo_key,
     }
 }
 
@@ -126,15 +144,24 @@ fn rows(prefix: &'static str, n: usize) -> impl Iterator<Item = Vec<String>> {
     })
 }
 
-async fn session(url: &str, protocol: Protocol) -> Session {
-    Client::builder()
-        .url(url)
-        .protocol(protocol)
-        .build()
-        .expect("client")
-        .authenticate(DB, "demo", "demo")
-        .await
-        .expect("login")
+async fn session(server: &Server, protocol: Protocol) -> Session {
+    let builder = Client::builder().url(&server.url);
+    match &server.demo_key {
+        Some(key) if protocol == Protocol::Json2 => builder
+            .json2(key.as_str())
+            .build()
+            .expect("client")
+            .session(DB)
+            .await
+            .expect("key session"),
+        _ => builder
+            .protocol(protocol)
+            .build()
+            .expect("client")
+            .authenticate(DB, "demo", "demo")
+            .await
+            .expect("login"),
+    }
 }
 
 struct Measure {
@@ -166,13 +193,13 @@ impl Measure {
 }
 
 async fn sdk_load(
-    url: &str,
+    server: &Server,
     protocol: Protocol,
     n: usize,
     chunk: usize,
     concurrency: usize,
 ) -> Measure {
-    let session = session(url, protocol).await;
+    let session = session(server, protocol).await;
     // Generated before the clocks start and kept until they stop, as the Python side keeps its
     // list: the figures are the clients' work, not the making or freeing of the input.
     let rows: Vec<Vec<String>> = rows("rs_bench", n).collect();
@@ -205,8 +232,8 @@ struct Lead {
     fax: Option<String>,
 }
 
-async fn sdk_read(url: &str, protocol: Protocol, page: usize) -> Measure {
-    let session = session(url, protocol).await;
+async fn sdk_read(server: &Server, protocol: Protocol, page: usize) -> Measure {
+    let session = session(server, protocol).await;
     let (wall, cpu) = (Instant::now(), cpu_time());
     let count = taskflow_sdk::stream::search_read(&session, Lead::fields().name.like("Bulk lead "))
         .page_size(page)
@@ -238,12 +265,14 @@ async fn sdk_read(url: &str, protocol: Protocol, page: usize) -> Measure {
     }
 }
 
-fn python(url: &str, protocol: Protocol, mode: &str, n: usize, chunk: usize) -> Measure {
+fn python(server: &Server, protocol: Protocol, mode: &str, n: usize, chunk: usize) -> Measure {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/bulk_python.py");
     let out = Command::new("python3")
+        // The key through the environment, never the command line.
+        .env("TASKFLOW_API_KEY", server.demo_key.as_deref().unwrap_or(""))
         .args([
             script,
-            url,
+            &server.url,
             DB,
             "demo",
             "demo",
@@ -314,8 +343,12 @@ fn main() {
                     .unwrap_or_else(|e| panic!("BULK_PROTOCOLS: {e}"))
             })
             .collect(),
-        Err(_) => Protocol::ALL.to_vec(),
+        Err(_) => vec![Protocol::XmlRpc, Protocol::JsonRpc, Protocol::Json2],
     };
+    assert!(
+        !protocols.contains(&Protocol::Auto),
+        "BULK_PROTOCOLS: auto is a choice, not a protocol: name xmlrpc, jsonrpc or json2"
+    );
     // Rounds alternate the sides, so a machine whose speed drifts (a shared VM) weighs on all
     // alike; each figure is the median over the rounds.
     let mut runs: Vec<(Protocol, [Vec<Measure>; 4])> = protocols
@@ -326,19 +359,19 @@ fn main() {
         for (protocol, [sdk_loads, sdk_reads, py_loads, py_reads]) in &mut runs {
             let protocol = *protocol;
             // Each side gets a fresh server so both load into the same starting table.
-            let server = start_server(&binary);
+            let server = start_server(&binary, protocol);
             sdk_loads.push(runtime.block_on(sdk_load(
-                &server.url,
+                &server,
                 protocol,
                 n,
                 DEFAULT_CHUNK_SIZE,
                 DEFAULT_CONCURRENCY,
             )));
-            sdk_reads.push(runtime.block_on(sdk_read(&server.url, protocol, DEFAULT_PAGE_SIZE)));
+            sdk_reads.push(runtime.block_on(sdk_read(&server, protocol, DEFAULT_PAGE_SIZE)));
             drop(server);
-            let server = start_server(&binary);
-            py_loads.push(python(&server.url, protocol, "load", n, DEFAULT_CHUNK_SIZE));
-            py_reads.push(python(&server.url, protocol, "read", n, DEFAULT_PAGE_SIZE));
+            let server = start_server(&binary, protocol);
+            py_loads.push(python(&server, protocol, "load", n, DEFAULT_CHUNK_SIZE));
+            py_reads.push(python(&server, protocol, "read", n, DEFAULT_PAGE_SIZE));
             drop(server);
             for (label, m) in [
                 ("load: taskflow-sdk", &*sdk_loads),
@@ -368,27 +401,22 @@ fn main() {
     if std::env::var("BULK_SWEEP").is_ok() {
         for chunk in [500, 1000, 2000, 5000] {
             for concurrency in [1, 2, 4, 8] {
-                let server = start_server(&binary);
-                let m = runtime.block_on(sdk_load(
-                    &server.url,
-                    Protocol::XmlRpc,
-                    n,
-                    chunk,
-                    concurrency,
-                ));
+                let server = start_server(&binary, Protocol::XmlRpc);
+                let m =
+                    runtime.block_on(sdk_load(&server, Protocol::XmlRpc, n, chunk, concurrency));
                 line(&format!("sweep load chunk {chunk} x{concurrency}"), &m);
             }
         }
-        let server = start_server(&binary);
+        let server = start_server(&binary, Protocol::XmlRpc);
         runtime.block_on(sdk_load(
-            &server.url,
+            &server,
             Protocol::XmlRpc,
             n,
             DEFAULT_CHUNK_SIZE,
             DEFAULT_CONCURRENCY,
         ));
         for page in [500, 1000, 2000, 5000, 10000] {
-            let m = runtime.block_on(sdk_read(&server.url, Protocol::XmlRpc, page));
+            let m = runtime.block_on(sdk_read(&server, Protocol::XmlRpc, page));
             line(&format!("sweep read page {page}"), &m);
         }
     }

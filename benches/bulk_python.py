@@ -1,9 +1,10 @@
 """Python baseline for the bulk benchmark: the same chunked `load` calls and keyset-paged
 `search_read` pages, made with the standard library's xmlrpc.client (the client the TaskFlow
-document uses), or with the standard library's JSON-RPC equivalent (urllib.request and json, as
-third-party JSON clients do). Prints one JSON object with wall and CPU times."""
+document uses), or with the standard library's JSON-RPC or JSON-2 equivalents (urllib.request and
+json, as third-party JSON clients do). Prints one JSON object with wall and CPU times."""
 
 import json
+import os
 import sys
 import time
 import urllib.request
@@ -48,15 +49,40 @@ class JsonRpc:
         return call
 
 
+class Json2:
+    """JSON-2 (POST /json/2/<model>/<method>, named arguments, a bearer API key) behind the same
+    `execute_kw(db, uid, password, model, method, args, kwargs)` as the other two clients, naming
+    the positional arguments of the two methods the benchmark calls."""
+
+    NAMES = {"load": ["fields", "data"], "search_read": ["domain"]}
+
+    def __init__(self, url, key):
+        self.url, self.key = url, key
+
+    def execute_kw(self, db, uid, password, model, method, args, kwargs=None):
+        params = dict(zip(self.NAMES[method], args), **(kwargs or {}))
+        request = urllib.request.Request(
+            f"{self.url}/json/2/{model}/{method}", json.dumps(params).encode(),
+            {"Content-Type": "application/json", "Authorization": f"bearer {self.key}",
+             "X-Odoo-Database": db})
+        with urllib.request.urlopen(request) as response:
+            return json.loads(response.read())
+
+
 def main():
     url, db, login, password, mode, count, chunk, protocol = sys.argv[1:9]
     count, chunk = int(count), int(chunk)
-    if protocol == "jsonrpc":
-        common, models = JsonRpc(url, "common"), JsonRpc(url, "object")
+    if protocol == "json2":
+        # The key from the environment (never the command line); no login call.
+        password = os.environ["TASKFLOW_API_KEY"]
+        models, uid = Json2(url, password), None
     else:
-        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
-        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
-    uid = common.authenticate(db, login, password, {})
+        if protocol == "jsonrpc":
+            common, models = JsonRpc(url, "common"), JsonRpc(url, "object")
+        else:
+            common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+            models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
+        uid = common.authenticate(db, login, password, {})
     # Generated before the clocks start, as on the Rust side: the figures are the clients'.
     data = list(rows("py_bench", count)) if mode == "load" else []
     wall, cpu = time.perf_counter(), time.process_time()
