@@ -95,13 +95,14 @@ fn secret_from_env(protocol: Protocol) -> Result<Secret, BoxError> {
 /// `TASKFLOW_ALLOW_INSECURE_HTTP`: `1` (or `true`) allows credentials over plain HTTP to a host
 /// that is not loopback; unset, blank or `0` does not; anything else is an error.
 pub fn allow_insecure_http_from_env() -> Result<bool, BoxError> {
-    match env::var("TASKFLOW_ALLOW_INSECURE_HTTP") {
-        Ok(value) => match value.trim() {
-            "1" | "true" => Ok(true),
-            "" | "0" | "false" => Ok(false),
-            other => Err(format!("TASKFLOW_ALLOW_INSECURE_HTTP: {other:?} is not 1 or 0").into()),
-        },
-        Err(_) => Ok(false),
+    allow_insecure_http(env::var("TASKFLOW_ALLOW_INSECURE_HTTP").ok().as_deref())
+}
+
+fn allow_insecure_http(value: Option<&str>) -> Result<bool, BoxError> {
+    match value.map(str::trim) {
+        Some("1" | "true") => Ok(true),
+        None | Some("" | "0" | "false") => Ok(false),
+        Some(other) => Err(format!("TASKFLOW_ALLOW_INSECURE_HTTP: {other:?} is not 1 or 0").into()),
     }
 }
 
@@ -196,5 +197,26 @@ impl Target {
             .authenticate(&self.db, &self.login, self.password.expose())
             .await?;
         Ok((client, session))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_insecure_http_opt_in_is_1_and_nothing_else_guessed() {
+        for (value, allowed) in [
+            (None, false),
+            (Some(""), false),
+            (Some("0"), false),
+            (Some("false"), false),
+            (Some(" 1 "), true),
+            (Some("true"), true),
+        ] {
+            assert_eq!(allow_insecure_http(value).unwrap(), allowed, "{value:?}");
+        }
+        let err = allow_insecure_http(Some("yes please")).unwrap_err();
+        assert!(err.to_string().contains("is not 1 or 0"), "{err}");
     }
 }
