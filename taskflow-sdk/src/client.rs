@@ -253,25 +253,16 @@ impl Client {
     /// A copy of this client speaking `protocol`, sharing its connections and bound.
     fn with_protocol(&self, protocol: Protocol) -> Result<Client> {
         let inner = &*self.inner;
-        let (common, object) = rpc_endpoints(&inner.base, protocol)?;
         Ok(Client {
-            inner: Arc::new(ClientInner {
-                transport: Arc::clone(&inner.transport),
+            inner: Arc::new(ClientInner::new(
+                Arc::clone(&inner.transport),
                 protocol,
-                base: inner.base.clone(),
-                api_key: inner.api_key.clone(),
-                insecure_host: inner.insecure_host.clone(),
-                next_id: AtomicU64::new(1),
-                limits: inner.limits,
-                common,
-                object,
-                json2: endpoint(&inner.base, "json/2/")?,
-                json_version: endpoint(&inner.base, "json/version")?,
-                web_version: endpoint(&inner.base, "web/version")?,
-                display: inner.display.clone(),
-                timeout: inner.timeout,
-                body_hint: AtomicUsize::new(BODY_HINT.0),
-            }),
+                inner.base.clone(),
+                inner.api_key.clone(),
+                inner.insecure_host.clone(),
+                inner.limits,
+                inner.timeout,
+            )?),
         })
     }
 
@@ -329,7 +320,7 @@ impl Client {
             ))),
         };
         let limits = &self.inner.limits;
-        self.exchange(&request, call, idempotent, encode, |reply, _| match reply {
+        self.exchange(&request, call, idempotent, encode, |reply| match reply {
             Reply::Ok(bytes) => decode_rpc(protocol, bytes, limits),
             // Not asked for (`json_errors` is false): reported by its status.
             Reply::JsonError { .. } => Err(not_an_answer()),
@@ -346,10 +337,7 @@ impl Client {
         call: CallInfo,
         idempotent: bool,
         encode: impl FnOnce(&mut Vec<u8>) -> std::result::Result<(), EncodeError>,
-        decode: impl Fn(
-            &Reply,
-            &CallInfo,
-        ) -> std::result::Result<std::result::Result<R, Fault>, DecodeError>,
+        decode: impl Fn(&Reply) -> std::result::Result<std::result::Result<R, Fault>, DecodeError>,
     ) -> Result<R> {
         let span = tracing::debug_span!(
             "taskflow.call",
@@ -395,7 +383,7 @@ impl Client {
                             Reply::Ok(bytes) | Reply::JsonError { body: bytes, .. } => bytes.len(),
                         };
                         span.record("response_bytes", len);
-                        let decoded = decode(&reply, &call);
+                        let decoded = decode(&reply);
                         let result = match (decoded, &reply) {
                             (Ok(Ok(value)), _) => Ok(value),
                             (Ok(Err(fault)), _) => Err(Error::from_fault(fault, call.clone())),
@@ -873,7 +861,6 @@ impl ClientBuilder {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
-        let (common, object) = rpc_endpoints(&base, self.protocol)?;
         let insecure_host =
             origin::insecure_host(&base, &self.resolve).filter(|_| !self.allow_insecure_http);
         // Plain HTTP to loopback would reach an environment proxy in clear: such a base is
@@ -915,31 +902,56 @@ impl ClientBuilder {
         let limits = Limits::default()
             .max_depth(self.max_depth)
             .max_size(usize::try_from(self.max_response_size).unwrap_or(usize::MAX));
+        let transport = Transport::new(
+            http,
+            TransportConfig {
+                max_response_size: self.max_response_size,
+                retry: self.retry,
+                max_in_flight: self.max_in_flight,
+            },
+        );
         Ok(Client {
-            inner: Arc::new(ClientInner {
-                transport: Arc::new(Transport::new(
-                    http,
-                    TransportConfig {
-                        max_response_size: self.max_response_size,
-                        retry: self.retry,
-                        max_in_flight: self.max_in_flight,
-                    },
-                )),
-                protocol: self.protocol,
-                json2: endpoint(&base, "json/2/")?,
-                json_version: endpoint(&base, "json/version")?,
-                web_version: endpoint(&base, "web/version")?,
-                api_key: self.api_key,
-                insecure_host,
-                next_id: AtomicU64::new(1),
-                limits,
-                common,
-                object,
-                display: redact_url(base.as_str()),
+            inner: Arc::new(ClientInner::new(
+                Arc::new(transport),
+                self.protocol,
                 base,
-                timeout: self.timeout,
-                body_hint: AtomicUsize::new(BODY_HINT.0),
-            }),
+                self.api_key,
+                insecure_host,
+                limits,
+                self.timeout,
+            )?),
+        })
+    }
+}
+
+impl ClientInner {
+    /// A client of `base` over `protocol`: its endpoints, and fresh counters.
+    fn new(
+        transport: Arc<Transport>,
+        protocol: Protocol,
+        base: Url,
+        api_key: Option<Secret>,
+        insecure_host: Option<String>,
+        limits: Limits,
+        timeout: Option<Duration>,
+    ) -> Result<ClientInner> {
+        let (common, object) = rpc_endpoints(&base, protocol)?;
+        Ok(ClientInner {
+            transport,
+            protocol,
+            json2: endpoint(&base, "json/2/")?,
+            json_version: endpoint(&base, "json/version")?,
+            web_version: endpoint(&base, "web/version")?,
+            api_key,
+            insecure_host,
+            next_id: AtomicU64::new(1),
+            limits,
+            common,
+            object,
+            display: redact_url(base.as_str()),
+            base,
+            timeout,
+            body_hint: AtomicUsize::new(BODY_HINT.0),
         })
     }
 }

@@ -110,7 +110,7 @@ impl Client {
             call,
             true,
             |_| Ok(()),
-            |reply, _| match reply {
+            |reply| match reply {
                 Reply::Ok(bytes) => jsonrpc::from_slice(bytes, limits).map(Ok),
                 Reply::JsonError { .. } => Err(super::not_an_answer()),
             },
@@ -141,6 +141,14 @@ impl Client {
             source: EncodeError::new(message),
             call: call.clone(),
         };
+        if model.is_empty()
+            || method.is_empty()
+            || [model, method].iter().any(|s| s.starts_with('.'))
+        {
+            return Err(encode_error(
+                "the model and method names must not be empty or start with a dot",
+            ));
+        }
         // As path segments, percent-encoded: a model or method name can never leave
         // `/json/2/` (a `/`, `..` or a whole URL in it would, through `Url::join`).
         let mut url = self.inner.json2.url.clone();
@@ -149,14 +157,6 @@ impl Client {
                 path.pop_if_empty().push(model).push(method);
             }
             Err(()) => return Err(encode_error("the server URL cannot take a path")),
-        }
-        if model.is_empty()
-            || method.is_empty()
-            || [model, method].iter().any(|s| s.starts_with('.'))
-        {
-            return Err(encode_error(
-                "the model and method names must not be empty or start with a dot",
-            ));
         }
         let mut headers = HeaderMap::new();
         let mut bearer = HeaderValue::try_from(format!("bearer {}", key.expose()))
@@ -187,7 +187,7 @@ impl Client {
             call.clone(),
             idempotent,
             |body| json2::encode_call_into(body, method, args, kwargs),
-            |reply, _| json2::decode(reply, limits, answer),
+            |reply| json2::decode(reply, limits, answer),
         )
         .await
     }
