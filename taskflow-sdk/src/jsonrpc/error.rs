@@ -49,6 +49,20 @@ pub(super) fn from_json(err: &serde_json::Error, src: &[u8]) -> DecodeError {
     }
 }
 
+/// The error for a body that is not UTF-8, where the first bad byte is.
+pub(super) fn from_utf8(err: &std::str::Utf8Error, src: &[u8]) -> DecodeError {
+    let offset = err.valid_up_to();
+    let decoded = DecodeError::new(
+        DecodeErrorKind::Syntax,
+        format!("response is not valid UTF-8: {err}"),
+    )
+    .at(offset as u64);
+    match path::locate(src, offset).path {
+        Some(path) => decoded.with_path(path),
+        None => decoded,
+    }
+}
+
 /// Removes serde_json's ` at line N column M`, also where a nested error's text was quoted in
 /// an outer message (a record's "field `x`: ..."): the offset and path say it once.
 fn strip_positions(text: &str) -> String {

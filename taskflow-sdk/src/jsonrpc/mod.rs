@@ -69,12 +69,12 @@ pub fn decode_response_borrowed<'de, T: Deserialize<'de>>(
     bytes: &'de [u8],
     limits: &Limits,
 ) -> Result<Response<T>, DecodeError> {
-    limits.check_size(bytes.len())?;
+    let text = check_input(bytes, limits)?;
     let visitor = envelope::EnvelopeVisitor::<T> {
         remaining: limits.max_depth.saturating_sub(1),
         target: PhantomData,
     };
-    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let mut json = serde_json::Deserializer::from_str(text);
     let envelope = serde::Deserializer::deserialize_map(&mut json, visitor)
         .and_then(|envelope| json.end().map(|()| envelope))
         .map_err(|e| error::from_json(&e, bytes))?;
@@ -105,14 +105,21 @@ pub fn from_slice<'de, T: Deserialize<'de>>(
     bytes: &'de [u8],
     limits: &Limits,
 ) -> Result<T, DecodeError> {
-    limits.check_size(bytes.len())?;
-    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let text = check_input(bytes, limits)?;
+    let mut json = serde_json::Deserializer::from_str(text);
     T::deserialize(de::Adapter {
         de: &mut json,
         remaining: limits.max_depth,
     })
     .and_then(|value| json.end().map(|()| value))
     .map_err(|e| error::from_json(&e, bytes))
+}
+
+/// The body as text, within the size limit. Validating UTF-8 once here lets serde_json read
+/// strings without checking each one again.
+fn check_input<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a str, DecodeError> {
+    limits.check_size(bytes.len())?;
+    std::str::from_utf8(bytes).map_err(|e| error::from_utf8(&e, bytes))
 }
 
 /// The error of [`encode_call`] when `args` cannot be written as JSON.

@@ -251,6 +251,22 @@ fn malformed_json_reports_offset_and_path() {
     }
     let err = decode_response::<String>(b"{\"result\": \"\xff\"}", &Limits::default()).unwrap_err();
     assert_eq!(err.kind(), DecodeErrorKind::Syntax);
+    assert_eq!(err.offset(), Some(12), "{err}");
+}
+
+#[test]
+fn a_body_that_is_not_utf8_says_where() {
+    let body = b"{\"result\": [{\"name\": \"ok\"}, {\"name\": \"caf\xe9\"}]}";
+    for err in [
+        decode_response::<Value>(body, &Limits::default()).unwrap_err(),
+        from_slice::<Value>(&body[11..body.len() - 1], &Limits::default()).unwrap_err(),
+    ] {
+        assert_eq!(err.kind(), DecodeErrorKind::Syntax);
+        assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    }
+    let err = decode_response::<Value>(body, &Limits::default()).unwrap_err();
+    assert_eq!(err.offset(), Some(41), "{err}");
+    assert_eq!(err.path(), Some("result[1].name"), "{err}");
 }
 
 #[test]
