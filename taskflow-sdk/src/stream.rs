@@ -12,7 +12,6 @@
 //! `search_read`. At most two pages are in flight, within the client's
 //! [in-flight bound](crate::transport#requests-in-flight).
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -124,7 +123,7 @@ impl Session {
             fields: field_list,
             page_size: DEFAULT_PAGE_SIZE,
             state: State::Start { error },
-            buffer: VecDeque::new(),
+            buffer: Vec::new().into_iter(),
             last_id: 0,
         }
     }
@@ -148,7 +147,8 @@ pub struct ReadStream<R> {
     fields: Vec<String>,
     page_size: usize,
     state: State<R>,
-    buffer: VecDeque<R>,
+    /// The current page, handed out in place rather than copied into a queue.
+    buffer: std::vec::IntoIter<R>,
     /// Id of the last record of the last full page: the next page starts after it.
     last_id: i64,
 }
@@ -229,7 +229,7 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<R>>> {
         let this = self.get_mut();
         loop {
-            if let Some(record) = this.buffer.pop_front() {
+            if let Some(record) = this.buffer.next() {
                 return Poll::Ready(Some(Ok(record)));
             }
             match &mut this.state {
@@ -284,7 +284,7 @@ where
                         }
                         _ => State::Done,
                     };
-                    this.buffer.extend(page);
+                    this.buffer = page.into_iter();
                 }
                 State::Done => return Poll::Ready(None),
             }
