@@ -272,6 +272,11 @@ impl Columns {
     fn external_id<'r, R: DataRow>(&self, row: &'r R) -> Option<&'r str> {
         self.id.and_then(|c| row.external_id(c))
     }
+
+    /// Whether every row has an external id, which makes sending them again harmless.
+    fn all_keyed<R: DataRow>(&self, rows: &[R]) -> bool {
+        self.id.is_some() && rows.iter().all(|row| self.external_id(row).is_some())
+    }
 }
 
 /// Imports rows into one model with `load`: rows of cells with [`Session::loader`], typed rows
@@ -797,8 +802,6 @@ impl<M> Loader<M> {
                 .collect()
         };
         let mut pending: Vec<R> = rows;
-        let idempotent =
-            columns.id.is_some() && pending.iter().all(|row| columns.external_id(row).is_some());
         while !pending.is_empty() {
             // Counted before each attempt: a rejected chunk changed nothing on the server, and
             // its resend holds fewer rows.
@@ -821,23 +824,17 @@ impl<M> Loader<M> {
             };
             let retried = &mut outcome.retried;
             let result = if self.with_ids {
-                self.call_with_retries(&columns.header, &pending, idempotent, retried)
-                    .await
+                self.call_with_retries(columns, &pending, retried).await
             } else {
-                self.call_with_retries::<_, serde::de::IgnoredAny>(
-                    &columns.header,
-                    &pending,
-                    idempotent,
-                    retried,
-                )
-                .await
-                .map(LoadResult::without_ids)
+                self.call_with_retries::<_, serde::de::IgnoredAny>(columns, &pending, retried)
+                    .await
+                    .map(LoadResult::without_ids)
             };
             let result = match result {
                 Ok(result) => result,
                 Err(e) if e.is_transient() => {
                     // The chunk could not be delivered (and was not, or no longer, retried).
-                    let why = if idempotent {
+                    let why = if columns.all_keyed(&pending) {
                         format!(
                             "not delivered within the retry deadline: {}",
                             e.with_causes()
@@ -909,15 +906,15 @@ impl<M> Loader<M> {
         Ok(outcome)
     }
 
-    /// Loads one chunk, sending it again as the client's retry table says; `idempotent` chunks
-    /// (every row with an external id) also when the answer was lost.
+    /// Loads one chunk, sending it again as the client's retry table says; chunks whose every
+    /// row has an external id (idempotent) also when the answer was lost.
     async fn call_with_retries<R: DataRow, I: serde::de::DeserializeOwned>(
         &self,
-        header: &[String],
+        columns: &Columns,
         rows: &[R],
-        idempotent: bool,
         retried: &mut u64,
     ) -> Result<LoadResult<I>> {
+        let header = &columns.header[..];
         let policy = self.session.client().retry_policy().clone();
         let started = Instant::now();
         let mut retry = 0;
@@ -933,6 +930,8 @@ impl<M> Loader<M> {
             if e.retry_cause() != Some(crate::RetryCause::MayHaveRun) {
                 return result;
             }
+            // Asked only now: a pass over every row's id, on the failure path alone.
+            let idempotent = columns.all_keyed(rows);
             let Some(delay) = policy.next_retry(e, idempotent, retry, started.elapsed()) else {
                 return result;
             };
