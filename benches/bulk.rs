@@ -4,7 +4,8 @@
 //! process.
 //!
 //! - `load` of 100,000 leads in chunks of the same size (the SDK with its default concurrency);
-//! - reading the 100,000 leads back (the SDK stream vs Python `search_read` pages by id).
+//! - reading the 100,000 leads back (the SDK stream vs Python `search_read` pages by id);
+//! - over JSON, decoding alone on one page of that read: the SDK, sonic-rs and `json.loads`.
 //!
 //! For each: rows per second and the client process's CPU time (the rows to load are generated
 //! before the clocks start and freed after they stop, on both sides). Run with
@@ -303,6 +304,112 @@ fn python(server: &Server, protocol: Protocol, mode: &str, n: usize, chunk: usiz
     }
 }
 
+/// How long decoding alone takes, per row, on one page of the read as the server sent it.
+struct DecodeFloor {
+    rows: usize,
+    bytes: usize,
+    sdk_us: f64,
+    sonic_us: f64,
+    python_us: f64,
+}
+
+/// The envelope, for sonic-rs, which does not know it.
+#[derive(serde::Deserialize)]
+struct Envelope<T> {
+    result: T,
+}
+
+/// The best of ten CPU times of `decode`, in microseconds per row of `rows`.
+fn best_us_per_row(rows: usize, mut decode: impl FnMut() -> usize) -> f64 {
+    (0..10)
+        .map(|_| {
+            let cpu = cpu_time();
+            assert_eq!(black_box(decode()), rows, "a decoder lost rows");
+            cpu_time() - cpu
+        })
+        .min()
+        .expect("ten runs")
+        .as_secs_f64()
+        * 1e6
+        / rows as f64
+}
+
+/// One page of the read, fetched raw by the Python client (which also times `json.loads` on
+/// it), decoded by the SDK and by sonic-rs into the same `Lead`s: what decoding alone costs of
+/// the read's CPU per row. sonic-rs reads a copy with `null` for `false` (it refuses `false` in
+/// an `Option<String>`). JSON protocols only.
+fn decode_floor(server: &Server, protocol: Protocol, page: usize) -> DecodeFloor {
+    let path = std::env::temp_dir().join(format!("bulk_page_{}.json", std::process::id()));
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/bulk_python.py");
+    let out = Command::new("python3")
+        .env("TASKFLOW_API_KEY", server.demo_key.as_deref().unwrap_or(""))
+        .env("BULK_PAGE_OUT", &path)
+        .args([
+            script,
+            &server.url,
+            DB,
+            "demo",
+            "demo",
+            "page",
+            "0",
+            &page.to_string(),
+            protocol.name(),
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let body = std::fs::read(&path).expect("the page python wrote");
+    let _ = std::fs::remove_file(&path);
+    let reply: serde_json::Value = serde_json::from_slice(&out.stdout).expect("python's figures");
+    let rows = reply["rows"].as_u64().expect("rows") as usize;
+    let python_us = reply["loads_cpu_s"].as_f64().expect("loads_cpu_s") * 1e6 / rows as f64;
+    let null = String::from_utf8(body.clone())
+        .expect("UTF-8 page")
+        .replace(": false", ": null")
+        .into_bytes();
+    let limits = taskflow_sdk::xmlrpc::Limits::default();
+    let (sdk_us, sonic_us) = if protocol == Protocol::Json2 {
+        (
+            best_us_per_row(rows, || {
+                taskflow_sdk::jsonrpc::from_slice::<Vec<Lead>>(&body, &limits)
+                    .expect("SDK decode")
+                    .len()
+            }),
+            best_us_per_row(rows, || {
+                sonic_rs::from_slice::<Vec<Lead>>(&null)
+                    .expect("sonic-rs decode")
+                    .len()
+            }),
+        )
+    } else {
+        (
+            best_us_per_row(rows, || {
+                match taskflow_sdk::jsonrpc::decode_response::<Vec<Lead>>(&body, &limits) {
+                    Ok(taskflow_sdk::jsonrpc::Response::Success(leads)) => leads.len(),
+                    other => panic!("SDK decode: {other:?}"),
+                }
+            }),
+            best_us_per_row(rows, || {
+                sonic_rs::from_slice::<Envelope<Vec<Lead>>>(&null)
+                    .expect("sonic-rs decode")
+                    .result
+                    .len()
+            }),
+        )
+    };
+    DecodeFloor {
+        rows,
+        bytes: body.len(),
+        sdk_us,
+        sonic_us,
+        python_us,
+    }
+}
+
 fn line(label: &str, m: &Measure) {
     println!(
         "{label:<34} {:>8} rows {:>8.2} s {:>10.0} rows/s   client CPU {:>6.2} s = {:>7.2} us/row",
@@ -355,6 +462,8 @@ fn main() {
         .iter()
         .map(|&p| (p, [Vec::new(), Vec::new(), Vec::new(), Vec::new()]))
         .collect();
+    // Per JSON protocol, measured once, in the first round.
+    let mut floors: Vec<(Protocol, DecodeFloor)> = Vec::new();
     for round in 1..=rounds {
         for (protocol, [sdk_loads, sdk_reads, py_loads, py_reads]) in &mut runs {
             let protocol = *protocol;
@@ -368,6 +477,9 @@ fn main() {
                 DEFAULT_CONCURRENCY,
             )));
             sdk_reads.push(runtime.block_on(sdk_read(&server, protocol, DEFAULT_PAGE_SIZE)));
+            if round == 1 && protocol != Protocol::XmlRpc {
+                floors.push((protocol, decode_floor(&server, protocol, DEFAULT_PAGE_SIZE)));
+            }
             drop(server);
             let server = start_server(&binary, protocol);
             py_loads.push(python(&server, protocol, "load", n, DEFAULT_CHUNK_SIZE));
@@ -395,6 +507,22 @@ fn main() {
                 ours.rate() / theirs.rate(),
                 theirs.cpu_per_row_us() / ours.cpu_per_row_us()
             );
+            if what != "read" {
+                continue;
+            }
+            if let Some((_, f)) = floors.iter().find(|(p, _)| p == protocol) {
+                println!(
+                    "{protocol} read: decoding alone, one page of {} leads ({} bytes), best of 10: \
+                     taskflow-sdk {:.2} us/row, sonic-rs {:.2}, python json.loads {:.2}; a client \
+                     5x lower than python's has {:.2} us/row for everything",
+                    f.rows,
+                    f.bytes,
+                    f.sdk_us,
+                    f.sonic_us,
+                    f.python_us,
+                    theirs.cpu_per_row_us() / 5.0
+                );
+            }
         }
     }
 
