@@ -266,11 +266,23 @@ async fn sdk_read(server: &Server, protocol: Protocol, page: usize) -> Measure {
     }
 }
 
-fn python(server: &Server, protocol: Protocol, mode: &str, n: usize, chunk: usize) -> Measure {
+/// Runs the Python client in `mode` and returns what it printed, its JSON figures.
+fn run_python(
+    server: &Server,
+    protocol: Protocol,
+    mode: &str,
+    n: usize,
+    chunk: usize,
+    page_out: Option<&std::path::Path>,
+) -> Vec<u8> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/bulk_python.py");
-    let out = Command::new("python3")
-        // The key through the environment, never the command line.
-        .env("TASKFLOW_API_KEY", server.demo_key.as_deref().unwrap_or(""))
+    let mut command = Command::new("python3");
+    // The key through the environment, never the command line.
+    command.env("TASKFLOW_API_KEY", server.demo_key.as_deref().unwrap_or(""));
+    if let Some(path) = page_out {
+        command.env("BULK_PAGE_OUT", path);
+    }
+    let out = command
         .args([
             script,
             &server.url,
@@ -289,7 +301,12 @@ fn python(server: &Server, protocol: Protocol, mode: &str, n: usize, chunk: usiz
         "python failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout);
+    out.stdout
+}
+
+fn python(server: &Server, protocol: Protocol, mode: &str, n: usize, chunk: usize) -> Measure {
+    let out = run_python(server, protocol, mode, n, chunk, None);
+    let text = String::from_utf8_lossy(&out);
     let field = |name: &str| -> f64 {
         text.split(&format!("\"{name}\": "))
             .nth(1)
@@ -340,31 +357,10 @@ fn best_us_per_row(rows: usize, mut decode: impl FnMut() -> usize) -> f64 {
 /// an `Option<String>`). JSON protocols only.
 fn decode_floor(server: &Server, protocol: Protocol, page: usize) -> DecodeFloor {
     let path = std::env::temp_dir().join(format!("bulk_page_{}.json", std::process::id()));
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/bulk_python.py");
-    let out = Command::new("python3")
-        .env("TASKFLOW_API_KEY", server.demo_key.as_deref().unwrap_or(""))
-        .env("BULK_PAGE_OUT", &path)
-        .args([
-            script,
-            &server.url,
-            DB,
-            "demo",
-            "demo",
-            "page",
-            "0",
-            &page.to_string(),
-            protocol.name(),
-        ])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_python(server, protocol, "page", 0, page, Some(&path));
     let body = std::fs::read(&path).expect("the page python wrote");
     let _ = std::fs::remove_file(&path);
-    let reply: serde_json::Value = serde_json::from_slice(&out.stdout).expect("python's figures");
+    let reply: serde_json::Value = serde_json::from_slice(&out).expect("python's figures");
     let rows = reply["rows"].as_u64().expect("rows") as usize;
     let python_us = reply["loads_cpu_s"].as_f64().expect("loads_cpu_s") * 1e6 / rows as f64;
     let null = String::from_utf8(body.clone())
